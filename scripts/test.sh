@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test: the default build (warnings as errors)
+# and, unless CRMFLOW_SKIP_ASAN=1, the same tests under AddressSanitizer + UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export CCACHE_DIR=${CCACHE_DIR:-$PWD/build/.ccache}
+export CTEST_PARALLEL_LEVEL=${CTEST_PARALLEL_LEVEL:-2}
+
+bash scripts/build.sh default
+ctest --preset default
+
+if [ "${CRMFLOW_SKIP_ASAN:-0}" != 1 ]; then
+  bash scripts/build.sh asan
+  ctest --preset asan
+fi
