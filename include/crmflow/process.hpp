@@ -1,0 +1,86 @@
+// crmflow: loading, checking and drawing process definitions (spec/process-language.md).
+//
+// Loading reads the YAML, checks every rule of the language (fields, types, expressions, the
+// graph of steps) and compiles an immutable Process that any number of cases share. Every problem
+// is reported at once, each with its file, line and column.
+//
+//   auto outcome = crmflow::load_process_file("examples/phone-repair.yaml");
+//   if (!outcome.ok()) {
+//     for (const auto& d : outcome.diagnostics) std::cerr << d.format() << '\n';
+//     return 1;
+//   }
+//   std::shared_ptr<const crmflow::Process> process = outcome.process;
+//   std::cout << crmflow::draw_process(*process, crmflow::GraphFormat::dot);
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crmflow/diagnostic.hpp"
+
+namespace crmflow {
+
+namespace model {
+struct Definition;
+}
+
+// A compiled process definition. Immutable; share it with std::shared_ptr<const Process>.
+class Process {
+ public:
+  explicit Process(std::shared_ptr<const model::Definition> definition);
+
+  const std::string& id() const;
+  const std::string& name() const;
+  // The `version` label written in the file, if any (the deployed version is the store's).
+  std::optional<std::int64_t> declared_version() const;
+  // Equal for two files whose content differs only in comments and formatting.
+  const std::string& content_hash() const;
+  const std::string& source_file() const;
+  // The ids of every step, subprocess steps included, in document order.
+  std::vector<std::string> step_ids() const;
+
+  // The compiled form, for the runtime (src/model/definition.hpp).
+  const model::Definition& definition() const { return *definition_; }
+  const std::shared_ptr<const model::Definition>& shared_definition() const { return definition_; }
+
+ private:
+  std::shared_ptr<const model::Definition> definition_;
+};
+
+struct LoadOptions {
+  // Names of the business calendars the host knows. When set, a `calendar:` naming another is an
+  // error; when nullopt, calendar names are not checked at load time.
+  std::optional<std::vector<std::string>> calendars;
+};
+
+// What loading gives: a process when there is no problem, and every problem found.
+struct LoadOutcome {
+  std::shared_ptr<const Process> process;  // null when diagnostics is not empty
+  std::vector<Diagnostic> diagnostics;     // in file order
+
+  bool ok() const { return process != nullptr; }
+};
+
+// Loads a definition from a file. An unreadable file is one diagnostic without a place.
+LoadOutcome load_process_file(const std::string& path, const LoadOptions& options = {});
+// Loads a definition from text; `file_name` is used in diagnostics only.
+LoadOutcome load_process(std::string_view text, std::string_view file_name,
+                         const LoadOptions& options = {});
+
+enum class GraphFormat { dot, mermaid };
+
+// Where a case stands and what it passed, to mark on a drawing.
+struct CaseMarks {
+  std::vector<std::string> active;  // step ids where the case now stands
+  std::vector<std::string> passed;  // step ids the case has left
+};
+
+// The process as a Graphviz dot or Mermaid flowchart text.
+std::string draw_process(const Process& process, GraphFormat format,
+                         const CaseMarks* marks = nullptr);
+
+}  // namespace crmflow
