@@ -18,6 +18,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -125,6 +126,10 @@ class Value {
   // A shared null, for returning references to "nothing".
   static const Value& null_value() noexcept;
 
+  // A hash consistent with ==: values that compare equal hash equal (2 and 2.0, one instant in
+  // two offsets). Stable within one build of the library, not across versions: never persist it.
+  std::size_t hash() const noexcept;
+
  private:
   using StringPtr = std::shared_ptr<const std::string>;
   using ListPtr = std::shared_ptr<const List>;
@@ -136,3 +141,8 @@ class Value {
 };
 
 }  // namespace crmflow
+
+template <>
+struct std::hash<crmflow::Value> {
+  std::size_t operator()(const crmflow::Value& value) const noexcept { return value.hash(); }
+};

@@ -231,6 +231,7 @@ struct MultiInstance {
 struct Step {
   std::string id;
   std::string name;  // the display name; the id when none was given
+  TemplatePtr name_template;  // `name` compiled as a template; null when none was given
   std::string description;
   StepType type = StepType::start;
   SourceLocation where;

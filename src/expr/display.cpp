@@ -1,0 +1,94 @@
+#include "expr/display.hpp"
+
+#include <cstdio>
+
+#include "expr/text_functions.hpp"
+#include "time/iso8601.hpp"
+
+namespace crmflow::expr {
+namespace {
+
+void append_quoted(std::string& out, const std::string& text) {
+  out += '"';
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char escape[8];
+          std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(c));
+          out += escape;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+void append(std::string& out, const Value& value, bool nested) {
+  switch (value.kind()) {
+    case Value::Kind::null: out += nested ? "null" : ""; break;
+    case Value::Kind::boolean: out += value.as_bool() ? "true" : "false"; break;
+    case Value::Kind::integer:
+    case Value::Kind::number: out += format_number(value); break;
+    case Value::Kind::string:
+      if (nested) {
+        append_quoted(out, value.as_string());
+      } else {
+        out += value.as_string();
+      }
+      break;
+    case Value::Kind::date:
+    case Value::Kind::datetime:
+    case Value::Kind::duration: {
+      std::string text = value.is_date()       ? time::format_date(value.as_date())
+                         : value.is_datetime() ? time::format_datetime(value.as_datetime())
+                                               : time::format_duration(value.as_duration());
+      if (nested) {
+        append_quoted(out, text);
+      } else {
+        out += text;
+      }
+      break;
+    }
+    case Value::Kind::list: {
+      out += '[';
+      bool first = true;
+      for (const Value& element : value.as_list()) {
+        if (!first) out += ", ";
+        first = false;
+        append(out, element, true);
+      }
+      out += ']';
+      break;
+    }
+    case Value::Kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, member] : value.as_object()) {
+        if (!first) out += ", ";
+        first = false;
+        append_quoted(out, key);
+        out += ": ";
+        append(out, member, true);
+      }
+      out += '}';
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+std::string display_text(const Value& value) {
+  std::string out;
+  append(out, value, false);
+  return out;
+}
+
+}  // namespace crmflow::expr

@@ -1,0 +1,166 @@
+// The compiler from a YAML document to a Definition (internal to the loader).
+//
+// One Compiler reads one document. It never stops at the first problem: every reader reports
+// what is wrong where it was written and returns "nothing", and the callers go on with the next
+// field, so that one load reports every problem of the file at once.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "crmflow/diagnostic.hpp"
+#include "crmflow/process.hpp"
+#include "model/definition.hpp"
+#include "model/loader_yaml.hpp"
+
+namespace crmflow::model {
+
+// Bounds on what one definition may hold.
+struct LoadLimits {
+  std::size_t max_bytes = 4 * 1024 * 1024;
+  std::size_t max_steps = 10'000;
+};
+
+// How a value is named in messages ("..., not X"): `"high"`, `12`, `a list`, `a map`.
+std::string describe(const YamlNode& node);
+
+class Compiler {
+ public:
+  Compiler(Definition& definition, const LoadOptions& options, const LoadLimits& limits,
+           std::vector<Diagnostic>& out);
+
+  // Reads the whole document into the definition. Afterwards graph_usable() tells whether the
+  // steps and flows are complete enough for the graph rules to mean anything.
+  void compile(const YamlNode& root);
+  bool graph_usable() const { return !graph_broken_; }
+
+  // ---- reporting (compile_values.cpp) ----
+  void error(SourceLocation at, std::string message);
+  void error(const YamlNode& at, std::string message) { error(where(at), std::move(message)); }
+
+  // ---- typed readers (compile_values.cpp). `owner` prefixes messages: "step 'x'". ----
+  // Reports fields of `map` that are not in `allowed` (with "did you mean").
+  void check_fields(const YamlNode& map, std::string_view owner,
+                    std::span<const std::string_view> allowed);
+  // `map` must be a map; reports "'field' must be a map ..." otherwise.
+  bool expect_map(const YamlNode& node, std::string_view owner, std::string_view field);
+  bool expect_list(const YamlNode& node, std::string_view owner, std::string_view field);
+  // A required field: reports "'field' is required" at the map when absent.
+  const YamlNode* require(const YamlNode& map, std::string_view owner, std::string_view field,
+                          std::string_view hint);
+  std::optional<std::string> read_text(const YamlNode& node, std::string_view owner,
+                                       std::string_view field);
+  std::optional<std::int64_t> read_integer(const YamlNode& node, std::string_view owner,
+                                           std::string_view field, std::int64_t min,
+                                           std::int64_t max);
+  std::optional<bool> read_bool(const YamlNode& node, std::string_view owner,
+                                std::string_view field);
+  // `allow_zero`: PT0S is accepted. Negative durations are always refused.
+  std::optional<Duration> read_duration(const YamlNode& node, std::string_view owner,
+                                        std::string_view field, bool allow_zero);
+  // A field that is always an expression (`when`, `for_each`, `complete_when`).
+  ExpressionPtr read_expression(const YamlNode& node, std::string_view owner,
+                                std::string_view field);
+  // A text field with `{{ }}` interpolation.
+  TemplatePtr read_template(const YamlNode& node, std::string_view owner, std::string_view field);
+  // A value field: literal YAML, or "= EXPR".
+  std::optional<ValueSource> read_value_source(const YamlNode& node, std::string_view owner,
+                                               std::string_view field);
+  // `{name: value}` of set/input/output.
+  std::optional<std::vector<Assignment>> read_assignments(const YamlNode& node,
+                                                          std::string_view owner,
+                                                          std::string_view field);
+  // A list of texts (`groups`, `users`), each a template.
+  std::vector<TemplatePtr> read_template_list(const YamlNode& node, std::string_view owner,
+                                              std::string_view field);
+  std::optional<std::vector<std::string>> read_text_list(const YamlNode& node,
+                                                         std::string_view owner,
+                                                         std::string_view field);
+  // `due`: a duration, or "= EXPR" giving a datetime.
+  Deadline read_deadline(const YamlNode& node, std::string_view owner);
+
+ private:
+  // A `next` (or a boundary's `next`) as written, resolved once every id is known.
+  struct Branch {
+    std::string target;
+    SourceLocation where;
+    ExpressionPtr when;
+    bool is_default = false;
+  };
+  struct PendingNext {
+    bool written = false;  // false: the implicit next (the following step of the list)
+    std::vector<Branch> branches;
+  };
+  struct PendingBoundary {
+    StepIndex step = kNoStep;
+    std::size_t boundary = 0;
+    Branch target;
+  };
+
+  // compile_process.cpp
+  void read_process_fields(const YamlNode& root);
+  void read_variables(const YamlNode& node);
+  void read_templates(const YamlNode& node);
+  void read_triggers(const YamlNode& node);
+  void read_calendar(const YamlNode& node);
+
+  // compile_steps.cpp
+  // Reads a list of steps into definition_.steps; returns the indices of the steps directly in
+  // it, in order.
+  std::vector<StepIndex> read_step_list(const YamlNode& list, StepIndex scope,
+                                        std::string_view owner);
+  void read_step(const YamlNode& map, StepIndex index, bool first_in_list);
+  void read_user(const YamlNode& map, Step& step, const std::string& owner);
+  void read_service(const YamlNode& map, Step& step, const std::string& owner);
+  void read_set(const YamlNode& map, Step& step, const std::string& owner);
+  void read_wait(const YamlNode& map, Step& step, const std::string& owner);
+  void read_call(const YamlNode& map, Step& step, const std::string& owner);
+  void read_end(const YamlNode& map, Step& step, const std::string& owner);
+  void read_form(const YamlNode& node, UserTask& task, const std::string& owner);
+
+  // compile_events.cpp
+  std::vector<Notification> read_notify_list(const YamlNode& node, const std::string& owner,
+                                             StepType type);
+  std::optional<Notification> read_notification(const YamlNode& node, const std::string& owner,
+                                                 StepType type, bool in_alarm);
+  void read_alarms(const YamlNode& node, UserTask& task, const std::string& owner);
+  std::optional<Escalation> read_escalation(const YamlNode& node, const std::string& owner);
+  std::optional<Timer> read_timer(const YamlNode& node, const std::string& owner,
+                                  bool allow_cycle);
+  std::optional<MessageRef> read_message(const YamlNode& node, const std::string& owner,
+                                         std::string_view field);
+  void read_boundaries(const YamlNode& node, StepIndex index, const std::string& owner);
+  void read_for_each(const YamlNode& map, Step& step, const std::string& owner);
+
+  // compile_flows.cpp
+  void read_next(const YamlNode& node, StepIndex index, const std::string& owner);
+  std::optional<Branch> read_branch(const YamlNode& node, const std::string& owner);
+  void resolve_flows();
+  std::optional<StepIndex> resolve_target(const Branch& branch, StepIndex from,
+                                          const std::string& owner, std::string_view field);
+  FlowIndex add_flow(StepIndex from, StepIndex to, const Branch& branch, bool from_boundary);
+
+  Definition& definition_;
+  const LoadOptions& options_;
+  LoadLimits limits_;
+  std::vector<Diagnostic>& out_;
+  bool graph_broken_ = false;
+  bool too_many_steps_ = false;
+
+  std::unordered_map<std::string, std::uint32_t> template_index_;
+  std::vector<PendingNext> pending_next_;              // by StepIndex
+  std::vector<std::size_t> position_in_list_;          // by StepIndex
+  std::vector<std::vector<StepIndex>> lists_;          // every list of steps read
+  std::vector<std::uint32_t> list_of_;                 // by StepIndex: index into lists_
+  std::vector<PendingBoundary> pending_boundaries_;
+  std::vector<bool> has_timer_boundary_;               // by StepIndex
+  std::vector<std::pair<StepIndex, SourceLocation>> timeout_notifications_;
+  std::unordered_map<std::string, SourceLocation> id_places_;
+};
+
+}  // namespace crmflow::model

@@ -1,0 +1,26 @@
+// The loader: YAML text in, a compiled Definition and every problem out.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "crmflow/diagnostic.hpp"
+#include "crmflow/process.hpp"
+#include "model/compile.hpp"
+#include "model/definition.hpp"
+
+namespace crmflow::model {
+
+struct LoadResult {
+  std::shared_ptr<const Definition> definition;  // null when diagnostics is not empty
+  std::vector<Diagnostic> diagnostics;           // sorted by line, then column
+};
+
+// Reads `text` (named `file_name` in diagnostics) and compiles it: YAML syntax, every field rule
+// of spec/process-language.md, then the graph rules (check_graph) when the steps and flows are
+// whole. Text over limits.max_bytes and documents over limits.max_steps are refused.
+LoadResult load_definition(std::string_view text, std::string_view file_name,
+                           const LoadOptions& options, const LoadLimits& limits = {});
+
+}  // namespace crmflow::model
