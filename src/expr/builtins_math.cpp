@@ -38,7 +38,9 @@ Value call_sum(Args args, EvalState& state) {
   for (const Value& v : values) {
     if (v.is_null()) return Value{};
     if (!v.is_number()) return argument_error(Builtin::sum, "numbers", v, state);
-    if (!is_double && v.is_integer() && !__builtin_add_overflow(exact, v.as_integer(), &exact)) {
+    std::int64_t next = 0;
+    if (!is_double && v.is_integer() && !__builtin_add_overflow(exact, v.as_integer(), &next)) {
+      exact = next;
       continue;
     }
     if (!is_double) total = static_cast<double>(exact);

@@ -151,10 +151,9 @@ class Parser {
     return values;
   }
 
-  // Replaces the code from `start` on by one constant.
-  void replace_with_constant(std::size_t start, Value v) {
+  // Replaces the code from `start` on (possibly none) by one constant.
+  void replace_with_constant(std::size_t start, Value v, std::size_t col) {
     auto& code = program_.code;
-    const std::size_t col = code[start].column;
     for (std::size_t i = code.size(); i-- > start;) {
       if (code[i].a + 1 == program_.constants.size()) program_.constants.pop_back();
     }
@@ -175,7 +174,8 @@ class Parser {
       EvalState state{ctx};
       Value folded = apply(std::span<const Value>{*values}, state);
       if (!state.failed()) {
-        replace_with_constant(start, std::move(folded));
+        const std::size_t first_column = start < program_.code.size() ? program_.code[start].column : col;
+        replace_with_constant(start, std::move(folded), first_column);
         return;
       }
     }
@@ -353,7 +353,11 @@ class Parser {
       case TokenKind::name:
         if (peek_kind() == TokenKind::lparen) return parse_call();
         return parse_variable();
-      case TokenKind::kw_not: return parse_call();  // not(x), the function form
+      case TokenKind::kw_not:
+        if (peek_kind() == TokenKind::lparen) return parse_call();  // not(x), the function form
+        fail(token, "expected a value after '" + prev_text_ +
+                        "': write 'not' with parentheses here, as not(...)");
+        return std::nullopt;
       case TokenKind::lparen: {
         advance();
         auto inner = parse_binary(0);
@@ -434,8 +438,9 @@ class Parser {
           : info.min_args == info.max_args
               ? std::to_string(info.min_args)
               : std::to_string(info.min_args) + " to " + std::to_string(info.max_args);
+      const bool singular = (info.max_args == kVariadic ? info.min_args : info.max_args) == 1;
       fail(name, "'" + std::string{info.name} + "' takes " + expected + " argument" +
-                     (expected == "1" ? "" : "s") + ", got " + std::to_string(n));
+                     (singular ? "" : "s") + ", got " + std::to_string(n));
       return std::nullopt;
     }
     if (*builtin == Builtin::is_defined) {

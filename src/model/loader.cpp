@@ -10,6 +10,7 @@
 #include "model/graph_check.hpp"
 #include "model/loader_yaml.hpp"
 #include "yaml/reader.hpp"
+#include "yaml/schema.hpp"
 
 namespace crmflow::model {
 namespace {
@@ -67,9 +68,12 @@ LoadResult load_definition(std::string_view text, std::string_view file_name,
     return result;
   }
 
+  const YamlNode& root = document->root();
+  Result<Value> document_value = yaml::to_value(root);
+  if (!document_value) out.push_back(from_yaml_error(document_value.error(), file_name));
+
   auto definition = std::make_shared<Definition>();
   definition->source_file = std::string{file_name};
-  const YamlNode& root = document->root();
   Compiler compiler{*definition, options, limits, out};
   compiler.compile(root);
   if (compiler.graph_usable() && !definition->steps.empty()) check_graph(*definition, out);
@@ -79,7 +83,7 @@ LoadResult load_definition(std::string_view text, std::string_view file_name,
   });
   if (!out.empty()) return result;
 
-  CanonicalForm canonical = canonical_form(value_of(root));
+  CanonicalForm canonical = canonical_form(*document_value);
   definition->canonical = std::move(canonical.text);
   definition->content_hash = std::move(canonical.hash);
   result.definition = std::move(definition);

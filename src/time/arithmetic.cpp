@@ -33,18 +33,20 @@ std::optional<chr::sys_days> add_calendar(chr::sys_days day, std::int64_t months
   const date::year_month_day ymd{date::sys_days{day.time_since_epoch()}};
   chr::sys_days moved = day;
   if (months != 0) {
-    const std::int64_t index =
-        static_cast<std::int64_t>(static_cast<int>(ymd.year())) * 12 +
-        static_cast<std::int64_t>(static_cast<unsigned>(ymd.month())) - 1 + months;
+    const std::int64_t index = static_cast<std::int64_t>(static_cast<int>(ymd.year())) * 12 +
+                               static_cast<std::int64_t>(static_cast<unsigned>(ymd.month())) - 1 +
+                               months;
     const std::int64_t year = floor_div(index, 12);
     if (year < 0 || year > 9999) return std::nullopt;
     const date::year_month ym{date::year{static_cast<int>(year)},
                               date::month{static_cast<unsigned>(index - year * 12 + 1)}};
-    const date::day last = date::year_month_day_last{ym.year(), date::month_day_last{ym.month()}}.day();
+    const date::day last =
+        date::year_month_day_last{ym.year(), date::month_day_last{ym.month()}}.day();
     const date::year_month_day target{ym.year(), ym.month(), std::min(ymd.day(), last)};
     moved = chr::sys_days{date::sys_days{target}.time_since_epoch()};
   }
-  if (days < -kMaxDay.time_since_epoch().count() * 2 || days > kMaxDay.time_since_epoch().count() * 2) {
+  if (days < -kMaxDay.time_since_epoch().count() * 2 ||
+      days > kMaxDay.time_since_epoch().count() * 2) {
     return std::nullopt;
   }
   moved += chr::days{days};
@@ -57,7 +59,8 @@ std::optional<LocalTime> add_calendar(LocalTime local, const Duration& duration)
   if (duration.months == 0 && duration.days == 0) return local;
   const auto day = date::floor<date::days>(local);
   const auto time_of_day = local - day;
-  const auto moved = add_calendar(chr::sys_days{day.time_since_epoch()}, duration.months, duration.days);
+  const auto moved =
+      add_calendar(chr::sys_days{day.time_since_epoch()}, duration.months, duration.days);
   if (!moved) return std::nullopt;
   return LocalTime{moved->time_since_epoch()} + time_of_day;
 }
@@ -112,8 +115,10 @@ Result<DateTime> add(const DateTime& datetime, const Duration& duration,
   }
   const auto at = add_millis(moved, duration.millis);
   if (!at) return fail();
-  const DateTime result{*at, zone != nullptr ? offset_minutes_at(*at, zone) : datetime.offset_minutes};
-  if (!local_in_range(LocalTime{(result.at + chr::minutes{result.offset_minutes}).time_since_epoch()})) {
+  const DateTime result{*at,
+                        zone != nullptr ? offset_minutes_at(*at, zone) : datetime.offset_minutes};
+  if (!local_in_range(
+          LocalTime{(result.at + chr::minutes{result.offset_minutes}).time_since_epoch()})) {
     return fail();
   }
   return result;
@@ -134,9 +139,7 @@ Result<Instant> add(Instant at, const Duration& duration, const date::time_zone*
 
 Duration subtract(const DateTime& a, const DateTime& b) { return subtract(a.at, b.at); }
 
-Duration subtract(Instant a, Instant b) {
-  return Duration{.millis = (a - b).count()};
-}
+Duration subtract(Instant a, Instant b) { return Duration{.millis = (a - b).count()}; }
 
 Duration subtract(Date a, Date b) {
   return Duration{.days = static_cast<std::int32_t>((a.day - b.day).count())};
@@ -179,8 +182,7 @@ Result<Duration> multiply(const Duration& d, std::int64_t factor) {
       __builtin_mul_overflow(d.millis, factor, &out.millis) ||
       __builtin_add_overflow(months, 0, &out.months) ||
       __builtin_add_overflow(days, 0, &out.days)) {
-    return invalid_input(
-        fmt::format("duration: {} × {} is too large", format_duration(d), factor));
+    return invalid_input(fmt::format("duration: {} × {} is too large", format_duration(d), factor));
   }
   return out;
 }
@@ -190,8 +192,8 @@ Result<Duration> add(const Duration& a, const Duration& b) {
   if (__builtin_add_overflow(a.months, b.months, &out.months) ||
       __builtin_add_overflow(a.days, b.days, &out.days) ||
       __builtin_add_overflow(a.millis, b.millis, &out.millis)) {
-    return invalid_input(fmt::format("duration: {} + {} is too large", format_duration(a),
-                                     format_duration(b)));
+    return invalid_input(
+        fmt::format("duration: {} + {} is too large", format_duration(a), format_duration(b)));
   }
   return out;
 }

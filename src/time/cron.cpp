@@ -50,7 +50,8 @@ std::vector<std::string_view> split(std::string_view text, std::string_view sepa
 bool equals_upper(std::string_view text, std::string_view upper) {
   if (text.size() != upper.size()) return false;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i] >= 'a' && text[i] <= 'z' ? static_cast<char>(text[i] - 'a' + 'A') : text[i];
+    const char c =
+        text[i] >= 'a' && text[i] <= 'z' ? static_cast<char>(text[i] - 'a' + 'A') : text[i];
     if (c != upper[i]) return false;
   }
   return true;
@@ -90,7 +91,10 @@ std::string parse_field(std::string_view field, const FieldSpec& spec, std::bits
       range = item.substr(0, slash);
       int s = 0;
       for (const char c : step_text) {
-        if (c < '0' || c > '9' || s > 1000) { s = -1; break; }
+        if (c < '0' || c > '9' || s > 1000) {
+          s = -1;
+          break;
+        }
         s = s * 10 + (c - '0');
       }
       if (step_text.empty() || s < 1) {
@@ -114,7 +118,8 @@ std::string parse_field(std::string_view field, const FieldSpec& spec, std::bits
     } else if (spec.max == 7) {
       last = 6;  // `*` in day-of-week: Sunday once
     }
-    for (int v = first; v <= last; v += step) bits.set(static_cast<std::size_t>(spec.max == 7 && v == 7 ? 0 : v));
+    for (int v = first; v <= last; v += step)
+      bits.set(static_cast<std::size_t>(spec.max == 7 && v == 7 ? 0 : v));
   }
   if (field.empty() || field.front() == ',' || field.back() == ',' ||
       field.find(",,") != std::string_view::npos) {
@@ -156,8 +161,8 @@ Result<CronSchedule> CronSchedule::parse(std::string_view text, const date::time
   const std::vector<std::string_view> fields = split(fields_text, " \t");
   if (fields.size() != 5) {
     return invalid_input(fmt::format(
-        "cron '{}': expected 5 fields 'minute hour day-of-month month day-of-week', found {}",
-        text, fields.size()));
+        "cron '{}': expected 5 fields 'minute hour day-of-month month day-of-week', found {}", text,
+        fields.size()));
   }
   std::string error;
   auto check = [&](std::size_t i, auto& bits) {

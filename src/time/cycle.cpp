@@ -12,10 +12,10 @@ namespace crmflow::time {
 namespace {
 
 Error cycle_error(std::string_view text, std::string_view what) {
-  return invalid_input(fmt::format(
-      "invalid cycle '{}': {} (write an ISO 8601 repeating interval such as "
-      "'R3/2026-01-05T09:00:00Z/P1D' or 'R/P1D')",
-      text, what));
+  return invalid_input(
+      fmt::format("invalid cycle '{}': {} (write an ISO 8601 repeating interval such as "
+                  "'R3/2026-01-05T09:00:00Z/P1D' or 'R/P1D')",
+                  text, what));
 }
 
 bool looks_like_duration(std::string_view part) {

@@ -114,7 +114,8 @@ Result<std::string> render(const Fields& f, Calendar calendar, std::string_view 
       }
       ++i;  // quoted literal up to the closing quote; '' inside is one quote
       while (true) {
-        if (i >= pattern.size()) return pattern_error(pattern, "a quoted text is not closed with '");
+        if (i >= pattern.size())
+          return pattern_error(pattern, "a quoted text is not closed with '");
         if (pattern[i] == '\'') {
           if (i + 1 < pattern.size() && pattern[i + 1] == '\'') {
             out += '\'';
@@ -147,16 +148,15 @@ Result<Calendar> parse_calendar(std::string_view name) {
   auto equals_ignoring_case = [&](std::string_view expected) {
     if (name.size() != expected.size()) return false;
     for (std::size_t i = 0; i < name.size(); ++i) {
-      const char c = name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] - 'A' + 'a')
-                                                      : name[i];
+      const char c =
+          name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] - 'A' + 'a') : name[i];
       if (c != expected[i]) return false;
     }
     return true;
   };
   if (equals_ignoring_case("gregorian")) return Calendar::gregorian;
   if (equals_ignoring_case("jalali")) return Calendar::jalali;
-  return invalid_input(
-      fmt::format("unknown calendar '{}': use \"gregorian\" or \"jalali\"", name));
+  return invalid_input(fmt::format("unknown calendar '{}': use \"gregorian\" or \"jalali\"", name));
 }
 
 std::string_view gregorian_month_name(int month) {

@@ -147,10 +147,18 @@ Result<Duration> parse_duration(std::string_view text) {
         return duration_error(text, "years, months, weeks and days cannot have a fraction");
       }
       switch (designator) {
-        case 'Y': fits = checked_mul_add(months, *value, 12); break;
-        case 'M': fits = checked_mul_add(months, *value, 1); break;
-        case 'W': fits = checked_mul_add(days, *value, 7); break;
-        default: fits = checked_mul_add(days, *value, 1); break;
+        case 'Y':
+          fits = checked_mul_add(months, *value, 12);
+          break;
+        case 'M':
+          fits = checked_mul_add(months, *value, 1);
+          break;
+        case 'W':
+          fits = checked_mul_add(days, *value, 7);
+          break;
+        default:
+          fits = checked_mul_add(days, *value, 1);
+          break;
       }
     } else {
       any_time_part = true;
@@ -260,8 +268,7 @@ Result<chr::sys_days> scan_date(Scanner& in, std::string_view kind, std::string_
   const date::year_month_day ymd{date::year{*year}, date::month{static_cast<unsigned>(*month)},
                                  date::day{static_cast<unsigned>(*day)}};
   if (!ymd.ok()) {
-    return date_error(kind, text,
-                      fmt::format("{:04}-{:02} has no day {:02}", *year, *month, *day));
+    return date_error(kind, text, fmt::format("{:04}-{:02} has no day {:02}", *year, *month, *day));
   }
   return chr::sys_days{date::sys_days{ymd}.time_since_epoch()};
 }
@@ -304,7 +311,8 @@ Result<DateTime> parse_datetime(std::string_view text, const date::time_zone* lo
     second = *s;
     if (in.take('.') || in.take(',')) {
       const std::string_view fraction = in.digits();
-      if (fraction.empty()) return date_error(kKind, text, "expected digits after the decimal point");
+      if (fraction.empty())
+        return date_error(kKind, text, "expected digits after the decimal point");
       for (std::size_t i = 0; i < 3; ++i) {
         millis = millis * 10 + (i < fraction.size() ? fraction[i] - '0' : 0);
       }
@@ -314,8 +322,7 @@ Result<DateTime> parse_datetime(std::string_view text, const date::time_zone* lo
   if (*minute > 59) return date_error(kKind, text, "the minute must be 00-59");
   if (second > 59) return date_error(kKind, text, "the second must be 00-59 (no leap seconds)");
   const LocalTime local = LocalTime{day->time_since_epoch()} + chr::hours{*hour} +
-                          chr::minutes{*minute} + chr::seconds{second} +
-                          chr::milliseconds{millis};
+                          chr::minutes{*minute} + chr::seconds{second} + chr::milliseconds{millis};
   if (in.done()) {
     const Instant at = from_local(local, local_zone);
     return DateTime{at, offset_minutes_at(at, local_zone)};

@@ -34,12 +34,11 @@ std::int64_t days_before_year(std::int64_t year) {
 // against the vernal equinox at the 52.5°E meridian (Iran's official rule) from 1178 to 3000 AP.
 // Before 1502 the plain rule is exact.
 constexpr std::array<std::int16_t, 78> kNonLeapCorrections = {
-    1502, 1601, 1634, 1667, 1700, 1733, 1766, 1799, 1832, 1865, 1898, 1931, 1964,
-    1997, 2030, 2059, 2063, 2096, 2129, 2158, 2162, 2191, 2195, 2224, 2228, 2257,
-    2261, 2290, 2294, 2323, 2327, 2356, 2360, 2389, 2393, 2422, 2426, 2455, 2459,
-    2488, 2492, 2521, 2525, 2554, 2558, 2587, 2591, 2620, 2624, 2653, 2657, 2686,
-    2690, 2719, 2723, 2748, 2752, 2756, 2781, 2785, 2789, 2818, 2822, 2847, 2851,
-    2855, 2880, 2884, 2888, 2913, 2917, 2921, 2946, 2950, 2954, 2979, 2983, 2987};
+    1502, 1601, 1634, 1667, 1700, 1733, 1766, 1799, 1832, 1865, 1898, 1931, 1964, 1997, 2030, 2059,
+    2063, 2096, 2129, 2158, 2162, 2191, 2195, 2224, 2228, 2257, 2261, 2290, 2294, 2323, 2327, 2356,
+    2360, 2389, 2393, 2422, 2426, 2455, 2459, 2488, 2492, 2521, 2525, 2554, 2558, 2587, 2591, 2620,
+    2624, 2653, 2657, 2686, 2690, 2719, 2723, 2748, 2752, 2756, 2781, 2785, 2789, 2818, 2822, 2847,
+    2851, 2855, 2880, 2884, 2888, 2913, 2917, 2921, 2946, 2950, 2954, 2979, 2983, 2987};
 
 bool is_correction(std::int64_t year) {
   return year >= kNonLeapCorrections.front() && year <= kNonLeapCorrections.back() &&
@@ -56,9 +55,9 @@ std::int64_t new_year_day(std::int64_t year) {
 // Days before month `month` (1-12) in a year: six months of 31, then 30.
 int days_before_month(int month) { return month <= 7 ? 31 * (month - 1) : 186 + 30 * (month - 7); }
 
-constexpr std::array<std::string_view, 12> kMonthNames = {
-    "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
-    "مهر",     "آبان",     "آذر",   "دی",  "بهمن",  "اسفند"};
+constexpr std::array<std::string_view, 12> kMonthNames = {"فروردین", "اردیبهشت", "خرداد", "تیر",
+                                                          "مرداد",   "شهریور",   "مهر",   "آبان",
+                                                          "آذر",     "دی",       "بهمن",  "اسفند"};
 
 }  // namespace
 
@@ -95,9 +94,9 @@ Result<Date> from_jalali(int year, int month, int day) {
         fmt::format("invalid Jalali date {}/{}/{}: the month must be 1-12", year, month, day));
   }
   if (day < 1 || day > jalali_month_length(year, month)) {
-    return invalid_input(fmt::format(
-        "invalid Jalali date {}/{}/{}: month {} of {} has {} days", year, month, day,
-        jalali_month_name(month), year, jalali_month_length(year, month)));
+    return invalid_input(fmt::format("invalid Jalali date {}/{}/{}: month {} of {} has {} days",
+                                     year, month, day, jalali_month_name(month), year,
+                                     jalali_month_length(year, month)));
   }
   const std::int64_t days = new_year_day(year) + days_before_month(month) + day - 1;
   const chr::sys_days result{chr::days{days}};

@@ -16,7 +16,9 @@ constexpr Instant as_instant(LocalTime local) { return Instant{local.time_since_
 }  // namespace
 
 Result<const date::time_zone*> find_zone(std::string_view name) {
-  if (name.empty()) return invalid_input("time zone: the name is empty; use an IANA name such as 'Asia/Tehran' or 'UTC'");
+  if (name.empty())
+    return invalid_input(
+        "time zone: the name is empty; use an IANA name such as 'Asia/Tehran' or 'UTC'");
   try {
     return date::locate_zone(name);
   } catch (const std::exception&) {

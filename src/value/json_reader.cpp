@@ -2,13 +2,16 @@
 // directly, so there is no intermediate boost::json::value and duplicate keys can be caught
 // (boost::json::value would silently keep one of them).
 #include <boost/json/basic_parser_impl.hpp>
+#include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "crmflow/json.hpp"
 #include "time/iso8601.hpp"
+#include "value/json_text.hpp"
 #include "value/typed_json.hpp"
 #include "value/utf8.hpp"
 
@@ -16,6 +19,44 @@ namespace crmflow {
 namespace {
 
 namespace bj = boost::json;
+
+// Where the `index`-th (0-based) key or number of a JSON text starts. Boost.JSON's byte count
+// is not exact when a handler stops the parse, so problems found by the handler are placed by
+// counting: the text up to them is valid JSON, which this small scan reads reliably.
+enum class Token : std::uint8_t { key, number };
+
+std::size_t locate(std::string_view text, Token wanted, std::size_t index) {
+  std::size_t seen = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const char c = text[pos];
+    if (c == '"') {
+      const std::size_t start = pos;
+      for (++pos; pos < text.size() && text[pos] != '"'; ++pos) {
+        if (text[pos] == '\\') ++pos;
+      }
+      ++pos;
+      std::size_t next = pos;
+      while (next < text.size() && (text[next] == ' ' || text[next] == '\t' ||
+                                    text[next] == '\n' || text[next] == '\r')) {
+        ++next;
+      }
+      if (wanted == Token::key && next < text.size() && text[next] == ':' && seen++ == index) {
+        return start;
+      }
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      const std::size_t start = pos;
+      while (pos < text.size() && std::string_view("+-.eE0123456789").find(text[pos]) !=
+                                      std::string_view::npos) {
+        ++pos;
+      }
+      if (wanted == Token::number && seen++ == index) return start;
+    } else {
+      ++pos;
+    }
+  }
+  return text.size();
+}
 
 // Builds a Value from parser events. A handler callback that finds a problem Boost.JSON cannot
 // see (a duplicate key, a bad typed form) records it in problem() and fails the parse.
@@ -30,8 +71,8 @@ class Builder {
 
   Value take_result() { return std::move(result_); }
   const std::string& problem() const { return problem_; }
-  // Set when the problem concerns the key just read (the error position is then its end).
-  bool problem_at_key() const { return problem_at_key_; }
+  // Where the problem is: the last key or the last number read (else Boost.JSON's position).
+  std::optional<std::pair<Token, std::size_t>> problem_token() const { return problem_token_; }
 
   bool on_document_begin(bj::error_code& /*ec*/) { return true; }
   bool on_document_end(bj::error_code& /*ec*/) { return true; }
@@ -48,7 +89,7 @@ class Builder {
       if (reserved.dollars == 1) {
         Result<Value> typed = decode_typed(reserved.kind, object.begin()->first,
                                            object.begin()->second);
-        if (!typed) return fail(std::move(typed).error().message, ec);
+        if (!typed) return fail(Token::key, std::move(typed).error().message, ec);
         return add(std::move(*typed), ec);
       }
       if (reserved.dollars > 1) {
@@ -77,9 +118,12 @@ class Builder {
   bool on_key(bj::string_view s, std::size_t /*n*/, bj::error_code& ec) {
     text_.append(s.data(), s.size());
     Frame& frame = stack_.back();
+    ++keys_;
     if (frame.object.contains(text_)) {
-      problem_at_key_ = true;
-      return fail("duplicate key \"" + text_ + "\"; each key may appear once in an object", ec);
+      std::string quoted;
+      json::append_quoted(quoted, text_);
+      return fail(Token::key, "duplicate key " + quoted + "; each key may appear once in an object",
+                  ec);
     }
     frame.key = std::move(text_);
     text_.clear();
@@ -99,14 +143,21 @@ class Builder {
 
   bool on_number_part(bj::string_view /*s*/, bj::error_code& /*ec*/) { return true; }
   bool on_int64(std::int64_t i, bj::string_view /*s*/, bj::error_code& ec) {
+    ++numbers_;
     return add(Value{i}, ec);
   }
   // Only integers past INT64_MAX arrive here: they become doubles like every other number
   // that does not fit.
   bool on_uint64(std::uint64_t u, bj::string_view /*s*/, bj::error_code& ec) {
+    ++numbers_;
     return add(Value{static_cast<double>(u)}, ec);
   }
-  bool on_double(double d, bj::string_view /*s*/, bj::error_code& ec) { return add(Value{d}, ec); }
+  // Boost.JSON reads 1e400 as infinity; JSON has no infinity, so that is an overflow.
+  bool on_double(double d, bj::string_view /*s*/, bj::error_code& ec) {
+    ++numbers_;
+    if (!std::isfinite(d)) return fail(Token::number, "number too large for a double", ec);
+    return add(Value{d}, ec);
+  }
   bool on_bool(bool b, bj::error_code& ec) { return add(Value{b}, ec); }
   bool on_null(bj::error_code& ec) { return add(Value{}, ec); }
   bool on_comment_part(bj::string_view /*s*/, bj::error_code& /*ec*/) { return true; }
@@ -132,7 +183,9 @@ class Builder {
     return true;
   }
 
-  bool fail(std::string message, bj::error_code& ec) {
+  // Records a problem at the last key or number read and stops the parse.
+  bool fail(Token at, std::string message, bj::error_code& ec) {
+    problem_token_.emplace(at, (at == Token::key ? keys_ : numbers_) - 1);
     problem_ = std::move(message);
     ec = bj::error::syntax;  // replaced by problem_ in the message
     return false;
@@ -164,24 +217,10 @@ class Builder {
   std::string text_;  // the key or string being read
   Value result_;
   std::string problem_;
-  bool problem_at_key_ = false;
+  std::optional<std::pair<Token, std::size_t>> problem_token_;
+  std::size_t keys_ = 0;     // keys read so far
+  std::size_t numbers_ = 0;  // numbers read so far
 };
-
-// The byte offset where the key that ends just before `end` starts (its opening quote).
-std::size_t key_start(std::string_view text, std::size_t end) {
-  std::size_t pos = std::min(end, text.size());
-  while (pos > 0 && text[pos - 1] != '"') --pos;  // back to the closing quote
-  if (pos == 0) return 0;
-  --pos;
-  while (pos > 0) {
-    --pos;
-    if (text[pos] != '"') continue;
-    std::size_t backslashes = 0;
-    while (backslashes < pos && text[pos - 1 - backslashes] == '\\') ++backslashes;
-    if (backslashes % 2 == 0) return pos;
-  }
-  return 0;
-}
 
 // What Boost.JSON's code means, in words that point at the fix.
 std::string describe(const bj::error_code& ec, std::string_view text, std::size_t offset) {
@@ -225,7 +264,9 @@ Result<Value> parse_json(std::string_view text, JsonStyle style) {
   if (ec) {
     const Builder& builder = parser.handler();
     std::size_t offset = consumed;
-    if (builder.problem_at_key()) offset = key_start(text, consumed);
+    if (const auto token = builder.problem_token()) {
+      offset = locate(text, token->first, token->second);
+    }
     const std::string what =
         builder.problem().empty() ? describe(ec, text, offset) : builder.problem();
     const text::TextPosition at = text::position_of(text, offset);

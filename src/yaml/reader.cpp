@@ -151,7 +151,6 @@ class TreeBuilder final : public YAML::EventHandler {
     const std::string_view word = written_null(text(), start);
     if (!word.empty()) {
       node.text_ = std::string(word);
-      node.mark_ = source_->mark(start < text().size() && word.empty() ? start : position(mark));
     } else {
       node.mark_ = empty_value_mark(mark);
     }
@@ -388,14 +387,12 @@ Result<Document> parse(std::string_view text, std::string_view file_name, const 
     }
   } catch (const Stop& stop) {
     return to_error(make_diagnostic(file_name, stop.mark, stop.message));
-  } catch (const YAML::DeepRecursion& e) {
-    return to_error(make_diagnostic(file_name, source->mark(static_cast<std::size_t>(e.mark.pos)),
-                                    "lists and mappings nest too deeply"));
   } catch (const YAML::Exception& e) {
-    const Mark at = e.mark.is_null() || e.mark.pos < 0
-                        ? source->mark(source->text.size())
-                        : source->mark(static_cast<std::size_t>(e.mark.pos));
-    return to_error(make_diagnostic(file_name, at, readable(e.msg)));
+    const Mark at = e.mark.pos < 0 ? source->mark(source->text.size())
+                                   : source->mark(static_cast<std::size_t>(e.mark.pos));
+    const bool too_deep = dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr;
+    return to_error(make_diagnostic(
+        file_name, at, too_deep ? "lists and mappings nest too deeply" : readable(e.msg)));
   } catch (const std::bad_alloc&) {
     return unavailable(std::string(file_name) + ": out of memory while reading YAML");
   } catch (const std::exception& e) {

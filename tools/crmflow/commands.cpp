@@ -2,12 +2,18 @@
 
 #include <fmt/core.h>
 
+#include "check_commands.hpp"
+
 namespace crmflow::cli {
 namespace {
 
 // Commands land here as the library grows; each names its options as spec/cli.md gives them.
 const std::vector<CommandSpec>& specs() {
-  static const std::vector<CommandSpec> kSpecs = {};
+  static const std::vector<CommandSpec> kSpecs = {
+      {"validate", "crmflow validate FILE...", 1, kUnbounded, {}},
+      {"graph", "crmflow graph FILE [--format dot|svg|mermaid] [--db PATH --case ID]", 1, 1,
+       {{"format", true, false}, {"case", true, false}}},
+  };
   return kSpecs;
 }
 
@@ -16,6 +22,8 @@ const std::vector<CommandSpec>& specs() {
 std::span<const CommandSpec> command_specs() { return specs(); }
 
 int run_command(const Arguments& args) {
+  if (args.command() == "validate") return run_validate(args);
+  if (args.command() == "graph") return run_graph(args);
   fmt::print(stderr, "crmflow: usage: command '{}' is not available yet\n", args.command());
   return kExitUsage;
 }

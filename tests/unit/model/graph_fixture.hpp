@@ -61,7 +61,11 @@ class GraphFixture {
   };
 
   StepSpec& step(std::string id, StepType type) {
-    specs_.push_back(StepSpec{.id = std::move(id), .type = type, .scope = scope_});
+    StepSpec spec;
+    spec.id = std::move(id);
+    spec.type = type;
+    spec.scope = scope_;
+    specs_.push_back(std::move(spec));
     return specs_.back();
   }
 

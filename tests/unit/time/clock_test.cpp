@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "crmflow/clock.hpp"
+
+#include <catch2/catch.hpp>
 
 namespace {
 

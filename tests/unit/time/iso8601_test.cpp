@@ -1,7 +1,6 @@
 #include "time/iso8601.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <limits>
 
 #include "test_support.hpp"
@@ -90,8 +89,7 @@ TEST_CASE("canonical durations read back to the same value", "[time][iso8601]") 
 }
 
 TEST_CASE("dates parse only when they exist", "[time][iso8601]") {
-  CHECK(testing::day("2026-02-02").day ==
-        std::chrono::sys_days{std::chrono::days{20486}});
+  CHECK(testing::day("2026-02-02").day == std::chrono::sys_days{std::chrono::days{20486}});
   CHECK(format_date(testing::day("2024-02-29")) == "2024-02-29");
   CHECK(format_date(testing::day("0000-01-01")) == "0000-01-01");
   CHECK(testing::day("0000-01-01").day == kMinDay);
@@ -160,7 +158,8 @@ TEST_CASE("bad datetimes are refused naming the fault", "[time][iso8601]") {
   require_invalid(parse_datetime("2026-01-03T09:00:00+24:00", nullptr), {"within ±23:59"});
   require_invalid(parse_datetime("2026-01-03T09:00:00+03:60", nullptr), {"within ±23:59"});
   require_invalid(parse_datetime("2026-01-03T09:00:00+3", nullptr), {"+HH:MM"});
-  require_invalid(parse_datetime("2026-01-03T09:00:00 UTC", nullptr), {"expected 'Z' or an offset"});
+  require_invalid(parse_datetime("2026-01-03T09:00:00 UTC", nullptr),
+                  {"expected 'Z' or an offset"});
   require_invalid(parse_datetime("2026-01-03T09:00:00Zjunk", nullptr), {"unexpected text"});
   require_invalid(parse_datetime("2026-01-03T09:00:00+03:30x", nullptr), {"unexpected text"});
 }

@@ -1,0 +1,84 @@
+// Bounds: text length and nesting at compile time; steps, string and list sizes when evaluating.
+#include <string>
+
+#include "support.hpp"
+
+namespace crmflow::expr {
+namespace {
+
+using testing::eval;
+using testing::eval_error;
+using testing::parse_error;
+
+TEST_CASE("texts longer than the limit are refused", "[expr][limits]") {
+  ParseLimits limits{.max_text_bytes = 10};
+  ParseError e = parse_error("1 + 2 + 3 + 4", limits);
+  CHECK(e.column == 1);
+  CHECK_THAT(e.message, Catch::Contains("limit max_text_bytes"));
+  CHECK(Expression::compile("1 + 2", limits).ok());
+}
+
+TEST_CASE("deep nesting is refused without overflowing the stack", "[expr][limits]") {
+  for (const char* open : {"(", "[", "-", "not ", "if true then "}) {
+    INFO(open);
+    std::string text;
+    for (int i = 0; i < 100'000; ++i) text += open;
+    text += "1";
+    ParseError e = parse_error(text, ParseLimits{.max_text_bytes = 10'000'000});
+    CHECK_THAT(e.message, Catch::Contains("nests deeper than 200 levels (limit max_depth)"));
+  }
+  std::string fine;
+  for (int i = 0; i < 150; ++i) fine += "(";
+  fine += "7";
+  for (int i = 0; i < 150; ++i) fine += ")";
+  CHECK(eval(fine).as_integer() == 7);
+}
+
+TEST_CASE("long flat chains compile and run without recursion", "[expr][limits]") {
+  std::string text = "x";
+  for (int i = 0; i < 15'000; ++i) text += " + x";  // 60,001 bytes, within max_text_bytes
+  auto e = Expression::compile(text);
+  REQUIRE(e.ok());
+  Value vars = Value::Object{{"x", 1}};
+  ValueScope scope{vars};
+  auto v = e->evaluate(scope, Context{});
+  REQUIRE(v.ok());
+  CHECK(v->as_integer() == 15'001);
+}
+
+TEST_CASE("evaluation stops at the step limit", "[expr][limits]") {
+  std::string text = "x";
+  for (int i = 0; i < 1'000; ++i) text += " + x";
+  Value vars = Value::Object{{"x", 1}};
+  Context ctx;
+  ctx.limits.max_steps = 500;
+  Error e = eval_error(text, vars, ctx);
+  CHECK(e.code == ErrorCode::invalid_input);
+  CHECK_THAT(e.message, Catch::Contains("more than 500 steps (limit max_steps)"));
+  // Built-ins pay for the work they do on large values.
+  Value big = Value::Object{{"list", Value::List(100'000, Value{1})}};
+  ctx.limits.max_steps = 1'000;
+  CHECK_THAT(eval_error("sum(list)", big, ctx).message, Catch::Contains("limit max_steps"));
+  ctx.limits.max_steps = 100'000;
+  CHECK(eval("sum(list)", big, ctx).as_integer() == 100'000);
+}
+
+TEST_CASE("strings and lists cannot grow past their limits", "[expr][limits]") {
+  Value vars = Value::Object{{"s", std::string(600 * 1024, 'x')}};
+  Error e = eval_error("s + s", vars);
+  CHECK(e.code == ErrorCode::invalid_input);
+  CHECK_THAT(e.message, Catch::Contains("more than 1048576 (limit max_string_bytes)"));
+  CHECK(eval("length(s + 'y')", vars).as_integer() == 600 * 1024 + 1);
+
+  Context small;
+  small.limits.max_string_bytes = 8;
+  CHECK_THAT(eval_error("upper(s)", vars, small).message, Catch::Contains("max_string_bytes"));
+  CHECK_THAT(eval_error("x + 'abcdefghi'", Value::Object{{"x", ""}}, small).message,
+             Catch::Contains("max_string_bytes"));
+  small.limits.max_list_size = 2;
+  CHECK_THAT(eval_error("[x, x, x]", Value::Object{{"x", 1}}, small).message,
+             Catch::Contains("max_list_size"));
+}
+
+}  // namespace
+}  // namespace crmflow::expr
