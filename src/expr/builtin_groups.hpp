@@ -21,7 +21,6 @@ Value call_math(Builtin builtin, Args args, EvalState& state);
 Value call_time(Builtin builtin, Args args, EvalState& state);
 
 // "type error: 'NAME' needs WANTED, got KIND": records it and returns null.
-Value argument_error(Builtin builtin, std::string_view wanted, const Value& got,
-                     EvalState& state);
+Value argument_error(Builtin builtin, std::string_view wanted, const Value& got, EvalState& state);
 
 }  // namespace crmflow::expr

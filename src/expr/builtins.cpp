@@ -5,9 +5,9 @@
 
 #include "expr/builtin_groups.hpp"
 #include "expr/display.hpp"
+#include "expr/lexer.hpp"
 #include "expr/operators.hpp"
 #include "expr/text_functions.hpp"
-#include "expr/lexer.hpp"
 
 namespace crmflow::expr {
 namespace {
@@ -16,34 +16,16 @@ constexpr std::uint8_t kAny = kVariadic;
 
 // In the order of enum Builtin.
 constexpr std::array<BuiltinInfo, 28> kBuiltins{{
-    {"now", 0, 0, false},
-    {"today", 0, 0, false},
-    {"date", 1, 1, false},
-    {"datetime", 1, 1, false},
-    {"duration", 1, 1, false},
-    {"days_between", 2, 2, false},
-    {"lower", 1, 1, true},
-    {"upper", 1, 1, true},
-    {"trim", 1, 1, true},
-    {"contains", 2, 2, true},
-    {"starts_with", 2, 2, true},
-    {"ends_with", 2, 2, true},
-    {"length", 1, 1, true},
-    {"count", 1, 1, true},
-    {"sum", 1, kAny, true},
+    {"now", 0, 0, false},         {"today", 0, 0, false},         {"date", 1, 1, false},
+    {"datetime", 1, 1, false},    {"duration", 1, 1, false},      {"days_between", 2, 2, false},
+    {"lower", 1, 1, true},        {"upper", 1, 1, true},          {"trim", 1, 1, true},
+    {"contains", 2, 2, true},     {"starts_with", 2, 2, true},    {"ends_with", 2, 2, true},
+    {"length", 1, 1, true},       {"count", 1, 1, true},          {"sum", 1, kAny, true},
     {"min", 1, kAny, false},  // may compare a date with a datetime in the context zone
-    {"max", 1, kAny, false},
-    {"round", 1, 2, true},
-    {"abs", 1, 1, true},
-    {"floor", 1, 1, true},
-    {"ceil", 1, 1, true},
-    {"string", 1, 1, true},
-    {"number", 1, 1, true},
-    {"is_defined", 1, 1, false},
-    {"coalesce", 1, kAny, true},
-    {"format_date", 2, 3, false},
-    {"persian_digits", 1, 1, true},
-    {"not", 1, 1, true},
+    {"max", 1, kAny, false},      {"round", 1, 2, true},          {"abs", 1, 1, true},
+    {"floor", 1, 1, true},        {"ceil", 1, 1, true},           {"string", 1, 1, true},
+    {"number", 1, 1, true},       {"is_defined", 1, 1, false},    {"coalesce", 1, kAny, true},
+    {"format_date", 2, 3, false}, {"persian_digits", 1, 1, true}, {"not", 1, 1, true},
 }};
 
 bool same_ignoring_ascii_case(std::string_view a, std::string_view b) {
@@ -80,19 +62,27 @@ Value call_text(Builtin builtin, Args args, EvalState& state) {
   if (a == nullptr) return Value{};
   if (!state.charge_work(a->size())) return Value{};
   switch (builtin) {
-    case Builtin::lower: return text_result(to_lower(*a), state);
-    case Builtin::upper: return text_result(to_upper(*a), state);
-    case Builtin::trim: return Value{std::string{trim_space(*a)}};
-    default: break;
+    case Builtin::lower:
+      return text_result(to_lower(*a), state);
+    case Builtin::upper:
+      return text_result(to_upper(*a), state);
+    case Builtin::trim:
+      return Value{std::string{trim_space(*a)}};
+    default:
+      break;
   }
   const std::string* b = text_argument(builtin, args[1], state);
   if (b == nullptr) return Value{};
   const std::string_view haystack = *a;
   switch (builtin) {
-    case Builtin::contains: return Value{contains_text(haystack, *b)};
-    case Builtin::starts_with: return Value{haystack.starts_with(*b)};
-    case Builtin::ends_with: return Value{haystack.ends_with(*b)};
-    default: return Value{};
+    case Builtin::contains:
+      return Value{contains_text(haystack, *b)};
+    case Builtin::starts_with:
+      return Value{haystack.starts_with(*b)};
+    case Builtin::ends_with:
+      return Value{haystack.ends_with(*b)};
+    default:
+      return Value{};
   }
 }
 
@@ -130,7 +120,8 @@ Value call_persian_digits(Args args, EvalState& state) {
   const Value& v = args[0];
   if (v.is_null()) return Value{};
   if (v.is_number()) return Value{to_persian_digits(format_number(v))};
-  if (!v.is_string()) return argument_error(Builtin::persian_digits, "a text or a number", v, state);
+  if (!v.is_string())
+    return argument_error(Builtin::persian_digits, "a text or a number", v, state);
   if (!state.charge_work(v.as_string().size())) return Value{};
   return text_result(to_persian_digits(v.as_string()), state);
 }
@@ -148,34 +139,54 @@ const BuiltinInfo& builtin_info(Builtin builtin) {
   return kBuiltins[static_cast<std::size_t>(builtin)];
 }
 
-Value argument_error(Builtin builtin, std::string_view wanted, const Value& got,
-                     EvalState& state) {
+Value argument_error(Builtin builtin, std::string_view wanted, const Value& got, EvalState& state) {
   return state.fail(std::string{"type error: '"} + std::string{builtin_info(builtin).name} +
                     "' needs " + std::string{wanted} + ", got " + std::string{got.kind_name()});
 }
 
 Value call_builtin(Builtin builtin, std::span<const Value> args, EvalState& state) {
   switch (builtin) {
-    case Builtin::lower: case Builtin::upper: case Builtin::trim: case Builtin::contains:
-    case Builtin::starts_with: case Builtin::ends_with:
+    case Builtin::lower:
+    case Builtin::upper:
+    case Builtin::trim:
+    case Builtin::contains:
+    case Builtin::starts_with:
+    case Builtin::ends_with:
       return call_text(builtin, args, state);
-    case Builtin::length: return call_length(args, state);
-    case Builtin::string: return call_string(args, state);
-    case Builtin::number: return call_number(args, state);
-    case Builtin::persian_digits: return call_persian_digits(args, state);
+    case Builtin::length:
+      return call_length(args, state);
+    case Builtin::string:
+      return call_string(args, state);
+    case Builtin::number:
+      return call_number(args, state);
+    case Builtin::persian_digits:
+      return call_persian_digits(args, state);
     case Builtin::coalesce:
       for (const Value& v : args) {
         if (!v.is_null()) return v;
       }
       return Value{};
-    case Builtin::logical_not: return apply_unary(Op::logical_not, args[0], state);
-    case Builtin::count: case Builtin::sum: case Builtin::min: case Builtin::max:
-    case Builtin::round: case Builtin::abs: case Builtin::floor: case Builtin::ceil:
+    case Builtin::logical_not:
+      return apply_unary(Op::logical_not, args[0], state);
+    case Builtin::count:
+    case Builtin::sum:
+    case Builtin::min:
+    case Builtin::max:
+    case Builtin::round:
+    case Builtin::abs:
+    case Builtin::floor:
+    case Builtin::ceil:
       return call_math(builtin, args, state);
-    case Builtin::now: case Builtin::today: case Builtin::date: case Builtin::datetime:
-    case Builtin::duration: case Builtin::days_between: case Builtin::format_date:
+    case Builtin::now:
+    case Builtin::today:
+    case Builtin::date:
+    case Builtin::datetime:
+    case Builtin::duration:
+    case Builtin::days_between:
+    case Builtin::format_date:
       return call_time(builtin, args, state);
-    case Builtin::is_defined: break;  // compiled to Op::is_defined
+    case Builtin::is_defined:
+      break;  // compiled to Op::is_defined
   }
   return state.fail("internal: built-in has no implementation");
 }

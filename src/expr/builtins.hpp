@@ -12,10 +12,34 @@
 namespace crmflow::expr {
 
 enum class Builtin : std::uint8_t {
-  now, today, date, datetime, duration, days_between,
-  lower, upper, trim, contains, starts_with, ends_with, length,
-  count, sum, min, max, round, abs, floor, ceil,
-  string, number, is_defined, coalesce, format_date, persian_digits, logical_not,
+  now,
+  today,
+  date,
+  datetime,
+  duration,
+  days_between,
+  lower,
+  upper,
+  trim,
+  contains,
+  starts_with,
+  ends_with,
+  length,
+  count,
+  sum,
+  min,
+  max,
+  round,
+  abs,
+  floor,
+  ceil,
+  string,
+  number,
+  is_defined,
+  coalesce,
+  format_date,
+  persian_digits,
+  logical_not,
 };
 
 struct BuiltinInfo {

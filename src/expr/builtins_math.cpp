@@ -28,7 +28,8 @@ Args operands(Args args) {
 Value call_sum(Args args, EvalState& state) {
   if (args.size() == 1 && !args[0].is_list()) {
     if (args[0].is_null()) return Value{};
-    if (!args[0].is_number()) return argument_error(Builtin::sum, "a list of numbers", args[0], state);
+    if (!args[0].is_number())
+      return argument_error(Builtin::sum, "a list of numbers", args[0], state);
   }
   Args values = operands(args);
   if (!state.charge_work(values.size())) return Value{};
@@ -165,9 +166,12 @@ Value call_unary_math(Builtin builtin, const Value& x, EvalState& state) {
   }
   const double d = x.as_double();
   switch (builtin) {
-    case Builtin::abs: return Value{std::fabs(d)};
-    case Builtin::floor: return whole(std::floor(d));
-    default: return whole(std::ceil(d));
+    case Builtin::abs:
+      return Value{std::fabs(d)};
+    case Builtin::floor:
+      return whole(std::floor(d));
+    default:
+      return whole(std::ceil(d));
   }
 }
 
@@ -179,11 +183,15 @@ Value call_math(Builtin builtin, Args args, EvalState& state) {
       if (args[0].is_null()) return Value{};
       if (!args[0].is_list()) return argument_error(builtin, "a list", args[0], state);
       return Value{static_cast<std::int64_t>(args[0].as_list().size())};
-    case Builtin::sum: return call_sum(args, state);
+    case Builtin::sum:
+      return call_sum(args, state);
     case Builtin::min:
-    case Builtin::max: return call_extreme(builtin, args, state);
-    case Builtin::round: return call_round(args, state);
-    default: return call_unary_math(builtin, args[0], state);
+    case Builtin::max:
+      return call_extreme(builtin, args, state);
+    case Builtin::round:
+      return call_round(args, state);
+    default:
+      return call_unary_math(builtin, args[0], state);
   }
 }
 

@@ -89,14 +89,22 @@ Value format_date(Args args, EvalState& state) {
 Value call_time(Builtin builtin, Args args, EvalState& state) {
   const Context& ctx = state.context();
   switch (builtin) {
-    case Builtin::now: return Value{time::in_zone(ctx.now, ctx.zone)};
-    case Builtin::today: return Value{time::local_date(ctx.now, ctx.zone)};
-    case Builtin::date: return to_date(args[0], state);
-    case Builtin::datetime: return to_datetime(args[0], state);
-    case Builtin::duration: return to_duration(args[0], state);
-    case Builtin::days_between: return days_between(args[0], args[1], state);
-    case Builtin::format_date: return format_date(args, state);
-    default: return state.fail("internal: not a time built-in");
+    case Builtin::now:
+      return Value{time::in_zone(ctx.now, ctx.zone)};
+    case Builtin::today:
+      return Value{time::local_date(ctx.now, ctx.zone)};
+    case Builtin::date:
+      return to_date(args[0], state);
+    case Builtin::datetime:
+      return to_datetime(args[0], state);
+    case Builtin::duration:
+      return to_duration(args[0], state);
+    case Builtin::days_between:
+      return days_between(args[0], args[1], state);
+    case Builtin::format_date:
+      return format_date(args, state);
+    default:
+      return state.fail("internal: not a time built-in");
   }
 }
 

@@ -12,11 +12,21 @@ void append_quoted(std::string& out, const std::string& text) {
   out += '"';
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char escape[8];
@@ -32,10 +42,16 @@ void append_quoted(std::string& out, const std::string& text) {
 
 void append(std::string& out, const Value& value, bool nested) {
   switch (value.kind()) {
-    case Value::Kind::null: out += nested ? "null" : ""; break;
-    case Value::Kind::boolean: out += value.as_bool() ? "true" : "false"; break;
+    case Value::Kind::null:
+      out += nested ? "null" : "";
+      break;
+    case Value::Kind::boolean:
+      out += value.as_bool() ? "true" : "false";
+      break;
     case Value::Kind::integer:
-    case Value::Kind::number: out += format_number(value); break;
+    case Value::Kind::number:
+      out += format_number(value);
+      break;
     case Value::Kind::string:
       if (nested) {
         append_quoted(out, value.as_string());

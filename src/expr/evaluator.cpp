@@ -14,25 +14,36 @@
 namespace crmflow::expr {
 namespace {
 
-// The value stack: inline for the usual small expressions, on the heap only for large ones.
+// The value stack. Values are constructed only when pushed, in inline storage for the usual
+// small expressions (no allocation) and on the heap only for large ones; they stay contiguous so
+// that built-ins receive their arguments as a span.
 class ValueStack {
  public:
   explicit ValueStack(std::size_t capacity) {
     if (capacity > kInline) {
-      heap_values_ = std::make_unique<Value[]>(capacity);
+      heap_values_ = std::allocator<Value>{}.allocate(capacity);
+      heap_capacity_ = capacity;
       heap_missing_ = std::make_unique<bool[]>(capacity);
-      values_ = heap_values_.get();
+      values_ = heap_values_;
       missing_ = heap_missing_.get();
     }
   }
+  ValueStack(const ValueStack&) = delete;
+  ValueStack& operator=(const ValueStack&) = delete;
+  ~ValueStack() {
+    drop(size_);
+    if (heap_values_ != nullptr) std::allocator<Value>{}.deallocate(heap_values_, heap_capacity_);
+  }
+
   void push(Value v, bool missing) {
-    values_[size_] = std::move(v);
+    std::construct_at(values_ + size_, std::move(v));
     missing_[size_] = missing;
     ++size_;
   }
   Value pop() {
-    --size_;
-    return std::move(values_[size_]);
+    Value v = std::move(values_[size_ - 1]);
+    std::destroy_at(values_ + --size_);
+    return v;
   }
   Value& top() { return values_[size_ - 1]; }
   bool& top_missing() { return missing_[size_ - 1]; }
@@ -43,17 +54,23 @@ class ValueStack {
   // The last n values, oldest first.
   std::span<const Value> last(std::size_t n) const { return {values_ + size_ - n, n}; }
   void drop(std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) values_[--size_] = Value{};
+    for (std::size_t i = 0; i < n; ++i) std::destroy_at(values_ + --size_);
   }
-  std::size_t size() const { return size_; }
 
  private:
   static constexpr std::size_t kInline = 16;
-  std::array<Value, kInline> inline_values_{};
+  // A union leaves its array unconstructed: each slot's lifetime starts at push().
+  union InlineValues {
+    InlineValues() {}
+    ~InlineValues() {}
+    Value values[kInline];
+  };
+  InlineValues inline_values_;
   std::array<bool, kInline> inline_missing_{};
-  std::unique_ptr<Value[]> heap_values_;
+  Value* heap_values_ = nullptr;
+  std::size_t heap_capacity_ = 0;
   std::unique_ptr<bool[]> heap_missing_;
-  Value* values_ = inline_values_.data();
+  Value* values_ = inline_values_.values;
   bool* missing_ = inline_missing_.data();
   std::size_t size_ = 0;
 };
@@ -149,9 +166,18 @@ Result<Value> run_program(const Program& program, const Scope& scope, const Cont
       case Op::logical_not:
         stack.set_top(apply_unary(in.op, stack.top(), state));
         break;
-      case Op::add: case Op::subtract: case Op::multiply: case Op::divide: case Op::modulo:
-      case Op::equal: case Op::not_equal: case Op::less: case Op::less_equal: case Op::greater:
-      case Op::greater_equal: case Op::in: {
+      case Op::add:
+      case Op::subtract:
+      case Op::multiply:
+      case Op::divide:
+      case Op::modulo:
+      case Op::equal:
+      case Op::not_equal:
+      case Op::less:
+      case Op::less_equal:
+      case Op::greater:
+      case Op::greater_equal:
+      case Op::in: {
         Value right = stack.pop();
         stack.set_top(apply_binary(in.op, stack.top(), right, state));
         break;

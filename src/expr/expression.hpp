@@ -5,8 +5,8 @@
 // constant sub-expressions and produces a flat program; evaluation runs that program on a small
 // value stack, never re-parses, and is bounded in steps and in the size of what it builds.
 //
-//   auto compiled = crmflow::expr::Expression::compile("cost > 2000000 and lower(reply) = \"yes\"");
-//   if (!compiled) report(compiled.error().column, compiled.error().message);
+//   auto compiled = crmflow::expr::Expression::compile("cost > 2000000 and lower(reply) =
+//   \"yes\""); if (!compiled) report(compiled.error().column, compiled.error().message);
 //   crmflow::expr::ValueScope vars{case_variables};
 //   crmflow::expr::Context ctx{.now = clock.now(), .zone = calendar_zone};
 //   crmflow::Result<bool> take = compiled->evaluate_condition(vars, ctx);
@@ -48,7 +48,7 @@ struct ParseError {
 template <class T>
 class [[nodiscard]] ParseResult {
  public:
-  ParseResult(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+  ParseResult(T value) : state_(std::in_place_index<0>, std::move(value)) {}           // NOLINT
   ParseResult(ParseError error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
   bool ok() const noexcept { return state_.index() == 0; }

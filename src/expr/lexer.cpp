@@ -20,9 +20,15 @@ struct Keyword {
   TokenKind kind;
 };
 constexpr std::array<Keyword, 10> kKeywords{{
-    {"and", TokenKind::kw_and}, {"or", TokenKind::kw_or}, {"not", TokenKind::kw_not},
-    {"in", TokenKind::kw_in}, {"if", TokenKind::kw_if}, {"then", TokenKind::kw_then},
-    {"else", TokenKind::kw_else}, {"true", TokenKind::kw_true}, {"false", TokenKind::kw_false},
+    {"and", TokenKind::kw_and},
+    {"or", TokenKind::kw_or},
+    {"not", TokenKind::kw_not},
+    {"in", TokenKind::kw_in},
+    {"if", TokenKind::kw_if},
+    {"then", TokenKind::kw_then},
+    {"else", TokenKind::kw_else},
+    {"true", TokenKind::kw_true},
+    {"false", TokenKind::kw_false},
     {"null", TokenKind::kw_null},
 }};
 
@@ -73,8 +79,8 @@ void Lexer::advance(std::size_t bytes) {
 }
 
 Token Lexer::next() {
-  while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
-                                 text_[pos_] == '\n' || text_[pos_] == '\r')) {
+  while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' ||
+                                 text_[pos_] == '\r')) {
     advance(1);
   }
   Token token;
@@ -97,27 +103,43 @@ Token Lexer::next() {
     return token;
   };
   switch (c) {
-    case '+': return single(TokenKind::plus, 1);
-    case '-': return single(TokenKind::minus, 1);
-    case '*': return single(TokenKind::star, 1);
-    case '/': return single(TokenKind::slash, 1);
-    case '%': return single(TokenKind::percent, 1);
-    case '=': return single(TokenKind::equal, c2 == '=' ? 2 : 1);
+    case '+':
+      return single(TokenKind::plus, 1);
+    case '-':
+      return single(TokenKind::minus, 1);
+    case '*':
+      return single(TokenKind::star, 1);
+    case '/':
+      return single(TokenKind::slash, 1);
+    case '%':
+      return single(TokenKind::percent, 1);
+    case '=':
+      return single(TokenKind::equal, c2 == '=' ? 2 : 1);
     case '!':
       if (c2 == '=') return single(TokenKind::not_equal, 2);
       return error_at(std::move(token), column_, "unexpected '!': write 'not' or '!='");
-    case '<': return c2 == '=' ? single(TokenKind::less_equal, 2) : single(TokenKind::less, 1);
+    case '<':
+      return c2 == '=' ? single(TokenKind::less_equal, 2) : single(TokenKind::less, 1);
     case '>':
       return c2 == '=' ? single(TokenKind::greater_equal, 2) : single(TokenKind::greater, 1);
-    case '(': return single(TokenKind::lparen, 1);
-    case ')': return single(TokenKind::rparen, 1);
-    case '[': return single(TokenKind::lbracket, 1);
-    case ']': return single(TokenKind::rbracket, 1);
-    case '{': return single(TokenKind::lbrace, 1);
-    case '}': return single(TokenKind::rbrace, 1);
-    case ',': return single(TokenKind::comma, 1);
-    case '.': return single(TokenKind::dot, 1);
-    case ':': return single(TokenKind::colon, 1);
+    case '(':
+      return single(TokenKind::lparen, 1);
+    case ')':
+      return single(TokenKind::rparen, 1);
+    case '[':
+      return single(TokenKind::lbracket, 1);
+    case ']':
+      return single(TokenKind::rbracket, 1);
+    case '{':
+      return single(TokenKind::lbrace, 1);
+    case '}':
+      return single(TokenKind::rbrace, 1);
+    case ',':
+      return single(TokenKind::comma, 1);
+    case '.':
+      return single(TokenKind::dot, 1);
+    case ':':
+      return single(TokenKind::colon, 1);
     case '&':
       if (c2 == '&') return error_at(std::move(token), column_, "unexpected '&&': write 'and'");
       break;
@@ -127,8 +149,7 @@ Token Lexer::next() {
     default:
       break;
   }
-  return error_at(std::move(token), column_,
-                  std::string{"unexpected character '"} + c + "'");
+  return error_at(std::move(token), column_, std::string{"unexpected character '"} + c + "'");
 }
 
 Token Lexer::lex_number(Token token) {
@@ -194,13 +215,27 @@ Token Lexer::lex_string(Token token) {
     const std::size_t escape_column = column_;
     const char e = pos_ + 1 < text_.size() ? text_[pos_ + 1] : '\0';
     switch (e) {
-      case '"': value += '"'; break;
-      case '\'': value += '\''; break;
-      case '\\': value += '\\'; break;
-      case '/': value += '/'; break;
-      case 'n': value += '\n'; break;
-      case 't': value += '\t'; break;
-      case 'r': value += '\r'; break;
+      case '"':
+        value += '"';
+        break;
+      case '\'':
+        value += '\'';
+        break;
+      case '\\':
+        value += '\\';
+        break;
+      case '/':
+        value += '/';
+        break;
+      case 'n':
+        value += '\n';
+        break;
+      case 't':
+        value += '\t';
+        break;
+      case 'r':
+        value += '\r';
+        break;
       case 'u': {
         auto read_hex4 = [&](std::size_t at, char32_t& out) {
           if (at + 4 > text_.size()) return false;
@@ -264,42 +299,77 @@ Token Lexer::lex_name(Token token) {
 
 std::string describe(TokenKind kind) {
   switch (kind) {
-    case TokenKind::end: return "the end of the expression";
-    case TokenKind::error: return "an error";
+    case TokenKind::end:
+      return "the end of the expression";
+    case TokenKind::error:
+      return "an error";
     case TokenKind::integer:
-    case TokenKind::number: return "a number";
-    case TokenKind::string: return "a text";
-    case TokenKind::name: return "a name";
-    case TokenKind::kw_and: return "'and'";
-    case TokenKind::kw_or: return "'or'";
-    case TokenKind::kw_not: return "'not'";
-    case TokenKind::kw_in: return "'in'";
-    case TokenKind::kw_if: return "'if'";
-    case TokenKind::kw_then: return "'then'";
-    case TokenKind::kw_else: return "'else'";
-    case TokenKind::kw_true: return "'true'";
-    case TokenKind::kw_false: return "'false'";
-    case TokenKind::kw_null: return "'null'";
-    case TokenKind::plus: return "'+'";
-    case TokenKind::minus: return "'-'";
-    case TokenKind::star: return "'*'";
-    case TokenKind::slash: return "'/'";
-    case TokenKind::percent: return "'%'";
-    case TokenKind::equal: return "'='";
-    case TokenKind::not_equal: return "'!='";
-    case TokenKind::less: return "'<'";
-    case TokenKind::less_equal: return "'<='";
-    case TokenKind::greater: return "'>'";
-    case TokenKind::greater_equal: return "'>='";
-    case TokenKind::lparen: return "'('";
-    case TokenKind::rparen: return "')'";
-    case TokenKind::lbracket: return "'['";
-    case TokenKind::rbracket: return "']'";
-    case TokenKind::lbrace: return "'{'";
-    case TokenKind::rbrace: return "'}'";
-    case TokenKind::comma: return "','";
-    case TokenKind::dot: return "'.'";
-    case TokenKind::colon: return "':'";
+    case TokenKind::number:
+      return "a number";
+    case TokenKind::string:
+      return "a text";
+    case TokenKind::name:
+      return "a name";
+    case TokenKind::kw_and:
+      return "'and'";
+    case TokenKind::kw_or:
+      return "'or'";
+    case TokenKind::kw_not:
+      return "'not'";
+    case TokenKind::kw_in:
+      return "'in'";
+    case TokenKind::kw_if:
+      return "'if'";
+    case TokenKind::kw_then:
+      return "'then'";
+    case TokenKind::kw_else:
+      return "'else'";
+    case TokenKind::kw_true:
+      return "'true'";
+    case TokenKind::kw_false:
+      return "'false'";
+    case TokenKind::kw_null:
+      return "'null'";
+    case TokenKind::plus:
+      return "'+'";
+    case TokenKind::minus:
+      return "'-'";
+    case TokenKind::star:
+      return "'*'";
+    case TokenKind::slash:
+      return "'/'";
+    case TokenKind::percent:
+      return "'%'";
+    case TokenKind::equal:
+      return "'='";
+    case TokenKind::not_equal:
+      return "'!='";
+    case TokenKind::less:
+      return "'<'";
+    case TokenKind::less_equal:
+      return "'<='";
+    case TokenKind::greater:
+      return "'>'";
+    case TokenKind::greater_equal:
+      return "'>='";
+    case TokenKind::lparen:
+      return "'('";
+    case TokenKind::rparen:
+      return "')'";
+    case TokenKind::lbracket:
+      return "'['";
+    case TokenKind::rbracket:
+      return "']'";
+    case TokenKind::lbrace:
+      return "'{'";
+    case TokenKind::rbrace:
+      return "'}'";
+    case TokenKind::comma:
+      return "','";
+    case TokenKind::dot:
+      return "'.'";
+    case TokenKind::colon:
+      return "':'";
   }
   return "a token";
 }

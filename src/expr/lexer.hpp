@@ -10,12 +10,42 @@
 namespace crmflow::expr {
 
 enum class TokenKind : std::uint8_t {
-  end, error,
-  integer, number, string, name,
-  kw_and, kw_or, kw_not, kw_in, kw_if, kw_then, kw_else, kw_true, kw_false, kw_null,
-  plus, minus, star, slash, percent,
-  equal, not_equal, less, less_equal, greater, greater_equal,
-  lparen, rparen, lbracket, rbracket, lbrace, rbrace, comma, dot, colon,
+  end,
+  error,
+  integer,
+  number,
+  string,
+  name,
+  kw_and,
+  kw_or,
+  kw_not,
+  kw_in,
+  kw_if,
+  kw_then,
+  kw_else,
+  kw_true,
+  kw_false,
+  kw_null,
+  plus,
+  minus,
+  star,
+  slash,
+  percent,
+  equal,
+  not_equal,
+  less,
+  less_equal,
+  greater,
+  greater_equal,
+  lparen,
+  rparen,
+  lbracket,
+  rbracket,
+  lbrace,
+  rbrace,
+  comma,
+  dot,
+  colon,
 };
 
 struct Token {
@@ -25,7 +55,7 @@ struct Token {
   std::size_t column = 1;  // 1-based character column of the first character
   std::int64_t integer = 0;
   double number = 0;
-  std::string text;        // decoded string literal, or the error message for `error`
+  std::string text;  // decoded string literal, or the error message for `error`
 };
 
 class Lexer {

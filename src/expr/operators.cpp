@@ -19,8 +19,8 @@ std::string kinds(const Value& a, const Value& b) {
 
 Value type_error(Op op, const Value& a, const Value& b, EvalState& state,
                  std::string_view hint = {}) {
-  std::string message = std::string{"type error: '"} + op_symbol(op) + "' cannot take " +
-                        kinds(a, b);
+  std::string message =
+      std::string{"type error: '"} + op_symbol(op) + "' cannot take " + kinds(a, b);
   if (!hint.empty()) message += std::string{": "} + std::string{hint};
   return state.fail(std::move(message));
 }
@@ -52,9 +52,12 @@ Value arithmetic(Op op, const Value& a, const Value& b, EvalState& state) {
     const double dx = static_cast<double>(x);
     const double dy = static_cast<double>(y);
     switch (op) {
-      case Op::add: return __builtin_add_overflow(x, y, &r) ? Value{dx + dy} : Value{r};
-      case Op::subtract: return __builtin_sub_overflow(x, y, &r) ? Value{dx - dy} : Value{r};
-      case Op::multiply: return __builtin_mul_overflow(x, y, &r) ? Value{dx * dy} : Value{r};
+      case Op::add:
+        return __builtin_add_overflow(x, y, &r) ? Value{dx + dy} : Value{r};
+      case Op::subtract:
+        return __builtin_sub_overflow(x, y, &r) ? Value{dx - dy} : Value{r};
+      case Op::multiply:
+        return __builtin_mul_overflow(x, y, &r) ? Value{dx * dy} : Value{r};
       case Op::divide:
         if (y == 0) return Value{};
         if (!(x == std::numeric_limits<std::int64_t>::min() && y == -1) && x % y == 0) {
@@ -64,18 +67,25 @@ Value arithmetic(Op op, const Value& a, const Value& b, EvalState& state) {
       case Op::modulo:
         if (y == 0) return Value{};
         return Value{floor_mod(x, y)};
-      default: break;
+      default:
+        break;
     }
   }
   const double x = a.as_double();
   const double y = b.as_double();
   switch (op) {
-    case Op::add: return finite(x + y, op, state);
-    case Op::subtract: return finite(x - y, op, state);
-    case Op::multiply: return finite(x * y, op, state);
-    case Op::divide: return y == 0 ? Value{} : finite(x / y, op, state);
-    case Op::modulo: return y == 0 ? Value{} : finite(x - y * std::floor(x / y), op, state);
-    default: return Value{};
+    case Op::add:
+      return finite(x + y, op, state);
+    case Op::subtract:
+      return finite(x - y, op, state);
+    case Op::multiply:
+      return finite(x * y, op, state);
+    case Op::divide:
+      return y == 0 ? Value{} : finite(x / y, op, state);
+    case Op::modulo:
+      return y == 0 ? Value{} : finite(x - y * std::floor(x / y), op, state);
+    default:
+      return Value{};
   }
 }
 
@@ -91,8 +101,10 @@ Value add(const Value& a, const Value& b, EvalState& state) {
     joined.append(a.as_string()).append(b.as_string());
     return Value{std::move(joined)};
   }
-  if (a.is_date() && b.is_duration()) return from_time(time::add(a.as_date(), b.as_duration()), op, state);
-  if (a.is_duration() && b.is_date()) return from_time(time::add(b.as_date(), a.as_duration()), op, state);
+  if (a.is_date() && b.is_duration())
+    return from_time(time::add(a.as_date(), b.as_duration()), op, state);
+  if (a.is_duration() && b.is_date())
+    return from_time(time::add(b.as_date(), a.as_duration()), op, state);
   if (a.is_datetime() && b.is_duration()) {
     return from_time(time::add(a.as_datetime(), b.as_duration(), zone), op, state);
   }
@@ -144,19 +156,26 @@ Value multiply(const Value& a, const Value& b, EvalState& state) {
 
 Value compare(Op op, const Value& a, const Value& b, EvalState& state) {
   auto order = order_values(a, b, state.context());
-  if (!order) return type_error(op, a, b, state, "only numbers, texts, dates, datetimes and "
-                                                 "durations can be ordered, each with its kind");
+  if (!order)
+    return type_error(op, a, b, state,
+                      "only numbers, texts, dates, datetimes and "
+                      "durations can be ordered, each with its kind");
   if (*order == std::partial_ordering::unordered) {
     return state.fail(std::string{"'"} + op_symbol(op) +
                       "' cannot order these durations: months and days have no fixed length "
                       "(compare P1M with P1M, P30D with P30D)");
   }
   switch (op) {
-    case Op::less: return Value{*order < 0};
-    case Op::less_equal: return Value{*order <= 0};
-    case Op::greater: return Value{*order > 0};
-    case Op::greater_equal: return Value{*order >= 0};
-    default: return Value{};
+    case Op::less:
+      return Value{*order < 0};
+    case Op::less_equal:
+      return Value{*order <= 0};
+    case Op::greater:
+      return Value{*order > 0};
+    case Op::greater_equal:
+      return Value{*order >= 0};
+    default:
+      return Value{};
   }
 }
 
@@ -192,26 +211,44 @@ Instant start_of(Date d, const Context& ctx) {
 
 const char* op_symbol(Op op) {
   switch (op) {
-    case Op::negate: return "-";
-    case Op::logical_not: return "not";
-    case Op::add: return "+";
-    case Op::subtract: return "-";
-    case Op::multiply: return "*";
-    case Op::divide: return "/";
-    case Op::modulo: return "%";
-    case Op::equal: return "=";
-    case Op::not_equal: return "!=";
-    case Op::less: return "<";
-    case Op::less_equal: return "<=";
-    case Op::greater: return ">";
-    case Op::greater_equal: return ">=";
-    case Op::in: return "in";
+    case Op::negate:
+      return "-";
+    case Op::logical_not:
+      return "not";
+    case Op::add:
+      return "+";
+    case Op::subtract:
+      return "-";
+    case Op::multiply:
+      return "*";
+    case Op::divide:
+      return "/";
+    case Op::modulo:
+      return "%";
+    case Op::equal:
+      return "=";
+    case Op::not_equal:
+      return "!=";
+    case Op::less:
+      return "<";
+    case Op::less_equal:
+      return "<=";
+    case Op::greater:
+      return ">";
+    case Op::greater_equal:
+      return ">=";
+    case Op::in:
+      return "in";
     case Op::and_jump:
-    case Op::and_combine: return "and";
+    case Op::and_combine:
+      return "and";
     case Op::or_jump:
-    case Op::or_combine: return "or";
-    case Op::jump_unless: return "if";
-    default: return "?";
+    case Op::or_combine:
+      return "or";
+    case Op::jump_unless:
+      return "if";
+    default:
+      return "?";
   }
 }
 
@@ -231,11 +268,16 @@ std::optional<std::partial_ordering> order_values(const Value& a, const Value& b
     return std::nullopt;
   }
   switch (a.kind()) {
-    case Kind::string: return a.as_string().compare(b.as_string()) <=> 0;
-    case Kind::date: return a.as_date() <=> b.as_date();
-    case Kind::datetime: return a.as_datetime().at <=> b.as_datetime().at;
-    case Kind::duration: return time::compare(a.as_duration(), b.as_duration());
-    default: return std::nullopt;
+    case Kind::string:
+      return a.as_string().compare(b.as_string()) <=> 0;
+    case Kind::date:
+      return a.as_date() <=> b.as_date();
+    case Kind::datetime:
+      return a.as_datetime().at <=> b.as_datetime().at;
+    case Kind::duration:
+      return time::compare(a.as_duration(), b.as_duration());
+    default:
+      return std::nullopt;
   }
 }
 
@@ -259,16 +301,23 @@ Value apply_unary(Op op, const Value& v, EvalState& state) {
 
 Value apply_binary(Op op, const Value& a, const Value& b, EvalState& state) {
   switch (op) {
-    case Op::equal: return Value{values_equal(a, b)};
-    case Op::not_equal: return Value{!values_equal(a, b)};
-    case Op::in: return member_of(a, b, state);
-    default: break;
+    case Op::equal:
+      return Value{values_equal(a, b)};
+    case Op::not_equal:
+      return Value{!values_equal(a, b)};
+    case Op::in:
+      return member_of(a, b, state);
+    default:
+      break;
   }
   if (a.is_null() || b.is_null()) return Value{};
   switch (op) {
-    case Op::add: return add(a, b, state);
-    case Op::subtract: return subtract(a, b, state);
-    case Op::multiply: return multiply(a, b, state);
+    case Op::add:
+      return add(a, b, state);
+    case Op::subtract:
+      return subtract(a, b, state);
+    case Op::multiply:
+      return multiply(a, b, state);
     case Op::divide:
     case Op::modulo:
       if (a.is_number() && b.is_number()) return arithmetic(op, a, b, state);
@@ -276,8 +325,10 @@ Value apply_binary(Op op, const Value& a, const Value& b, EvalState& state) {
     case Op::less:
     case Op::less_equal:
     case Op::greater:
-    case Op::greater_equal: return compare(op, a, b, state);
-    default: return state.fail("internal: not a binary operator");
+    case Op::greater_equal:
+      return compare(op, a, b, state);
+    default:
+      return state.fail("internal: not a binary operator");
   }
 }
 

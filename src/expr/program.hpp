@@ -23,8 +23,18 @@ enum class Op : std::uint8_t {
   get_index,    // pop index, v; push v[index] (list: integer, negative from the end; object: text)
   negate,       // pop v; push -v
   logical_not,  // pop v; push not v
-  add, subtract, multiply, divide, modulo,
-  equal, not_equal, less, less_equal, greater, greater_equal, in,
+  add,
+  subtract,
+  multiply,
+  divide,
+  modulo,
+  equal,
+  not_equal,
+  less,
+  less_equal,
+  greater,
+  greater_equal,
+  in,
   and_jump,     // top false: jump to a, keeping it; otherwise go on (the right side follows)
   and_combine,  // pop b, a; push a and b (three-valued)
   or_jump,      // top true: jump to a, keeping it

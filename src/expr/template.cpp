@@ -20,10 +20,13 @@ ParseResult<std::size_t> find_close(std::string_view text, std::size_t begin, st
   while (true) {
     Token token = lexer.next();
     switch (token.kind) {
-      case TokenKind::error: return ParseError{token.column, token.text};
+      case TokenKind::error:
+        return ParseError{token.column, token.text};
       case TokenKind::end:
         return ParseError{open_column, "'{{' has no closing '}}'"};
-      case TokenKind::lbrace: ++depth; break;
+      case TokenKind::lbrace:
+        ++depth;
+        break;
       case TokenKind::rbrace:
         if (depth > 0) {
           --depth;
@@ -33,7 +36,8 @@ ParseResult<std::size_t> find_close(std::string_view text, std::size_t begin, st
           return ParseError{token.column, "unexpected '}': close the expression with '}}'"};
         }
         break;
-      default: break;
+      default:
+        break;
     }
   }
 }

@@ -54,7 +54,7 @@ class Template {
 
  private:
   struct Part {
-    std::string literal;                    // text before the expression (or the tail)
+    std::string literal;                     // text before the expression (or the tail)
     std::shared_ptr<const Program> program;  // null for the tail
     std::string expression;
     std::size_t column = 1;

@@ -11,8 +11,11 @@ namespace {
 // is returned alone (as a value above U+10FFFF, so no mapping touches it).
 char32_t decode(std::string_view text, std::size_t& pos) {
   const auto b0 = static_cast<unsigned char>(text[pos]);
-  std::size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3
-                                   : (b0 >> 3) == 0x1E ? 4 : 0;
+  std::size_t len = b0 < 0x80           ? 1
+                    : (b0 >> 5) == 0x6  ? 2
+                    : (b0 >> 4) == 0xE  ? 3
+                    : (b0 >> 3) == 0x1E ? 4
+                                        : 0;
   if (len == 0 || pos + len > text.size()) {
     ++pos;
     return 0x110000 + b0;

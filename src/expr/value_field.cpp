@@ -10,7 +10,8 @@ ParseResult<ValueField> ValueField::compile(const Value& value, const ParseLimit
     field.literal_ = value;
     return field;
   }
-  auto expression = Expression::compile_at(std::string_view{value.as_string()}.substr(1), 1, limits);
+  auto expression =
+      Expression::compile_at(std::string_view{value.as_string()}.substr(1), 1, limits);
   if (!expression) return expression.error();
   field.expression_ = std::move(expression).value();
   return field;

@@ -76,13 +76,12 @@ void write(const Value& value, std::string& out) {
       return;
     }
     case Value::Kind::date:
-      return write_string(
-          fmt::format("date:{}", value.as_date().day.time_since_epoch().count()), out);
+      return write_string(fmt::format("date:{}", value.as_date().day.time_since_epoch().count()),
+                          out);
     case Value::Kind::datetime: {
       const DateTime dt = value.as_datetime();
-      return write_string(fmt::format("datetime:{}{:+}", dt.at.time_since_epoch().count(),
-                                      dt.offset_minutes),
-                          out);
+      return write_string(
+          fmt::format("datetime:{}{:+}", dt.at.time_since_epoch().count(), dt.offset_minutes), out);
     }
     case Value::Kind::duration: {
       const Duration d = value.as_duration();

@@ -107,7 +107,8 @@ class Compiler {
   void read_variables(const YamlNode& node);
   void read_templates(const YamlNode& node);
   void read_triggers(const YamlNode& node);
-  void read_calendar(const YamlNode& node);
+  // A calendar name, checked against LoadOptions::calendars when the host gave them.
+  std::optional<std::string> read_calendar(const YamlNode& node, std::string_view owner);
 
   // compile_steps.cpp
   // Reads a list of steps into definition_.steps; returns the indices of the steps directly in
@@ -127,11 +128,10 @@ class Compiler {
   std::vector<Notification> read_notify_list(const YamlNode& node, const std::string& owner,
                                              StepType type);
   std::optional<Notification> read_notification(const YamlNode& node, const std::string& owner,
-                                                 StepType type, bool in_alarm);
+                                                StepType type, bool in_alarm);
   void read_alarms(const YamlNode& node, UserTask& task, const std::string& owner);
   std::optional<Escalation> read_escalation(const YamlNode& node, const std::string& owner);
-  std::optional<Timer> read_timer(const YamlNode& node, const std::string& owner,
-                                  bool allow_cycle);
+  std::optional<Timer> read_timer(const YamlNode& node, const std::string& owner, bool allow_cycle);
   std::optional<MessageRef> read_message(const YamlNode& node, const std::string& owner,
                                          std::string_view field);
   void read_boundaries(const YamlNode& node, StepIndex index, const std::string& owner);
@@ -153,12 +153,12 @@ class Compiler {
   bool too_many_steps_ = false;
 
   std::unordered_map<std::string, std::uint32_t> template_index_;
-  std::vector<PendingNext> pending_next_;              // by StepIndex
-  std::vector<std::size_t> position_in_list_;          // by StepIndex
-  std::vector<std::vector<StepIndex>> lists_;          // every list of steps read
-  std::vector<std::uint32_t> list_of_;                 // by StepIndex: index into lists_
+  std::vector<PendingNext> pending_next_;      // by StepIndex
+  std::vector<std::size_t> position_in_list_;  // by StepIndex
+  std::vector<std::vector<StepIndex>> lists_;  // every list of steps read
+  std::vector<std::uint32_t> list_of_;         // by StepIndex: index into lists_
   std::vector<PendingBoundary> pending_boundaries_;
-  std::vector<bool> has_timer_boundary_;               // by StepIndex
+  std::vector<bool> has_timer_boundary_;  // by StepIndex
   std::vector<std::pair<StepIndex, SourceLocation>> timeout_notifications_;
   std::unordered_map<std::string, SourceLocation> id_places_;
 };

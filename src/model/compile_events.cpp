@@ -13,8 +13,8 @@
 
 namespace crmflow::model {
 
-std::vector<Notification> Compiler::read_notify_list(const YamlNode& node,
-                                                     const std::string& owner, StepType type) {
+std::vector<Notification> Compiler::read_notify_list(const YamlNode& node, const std::string& owner,
+                                                     StepType type) {
   std::vector<Notification> out;
   if (!expect_list(node, owner, "notify")) return out;
   for (const YamlNode* item : items(node)) {
@@ -26,7 +26,7 @@ std::vector<Notification> Compiler::read_notify_list(const YamlNode& node,
 std::optional<Notification> Compiler::read_notification(const YamlNode& node,
                                                         const std::string& owner, StepType type,
                                                         bool in_alarm) {
-  static constexpr std::string_view kFields[] = {"on",   "channel", "to",     "template",
+  static constexpr std::string_view kFields[] = {"on",   "channel", "to",  "template",
                                                  "text", "subject", "body"};
   static constexpr std::string_view kAlarmFields[] = {"channel", "to",      "template",
                                                       "text",    "subject", "body"};
@@ -36,8 +36,9 @@ std::optional<Notification> Compiler::read_notification(const YamlNode& node,
                                         "remove 'on'",
                                         owner));
   } else {
-    check_fields(node, owner, in_alarm ? std::span<const std::string_view>{kAlarmFields}
-                                       : std::span<const std::string_view>{kFields});
+    check_fields(node, owner,
+                 in_alarm ? std::span<const std::string_view>{kAlarmFields}
+                          : std::span<const std::string_view>{kFields});
   }
   Notification n;
   n.where = where(node);
@@ -52,15 +53,15 @@ std::optional<Notification> Compiler::read_notification(const YamlNode& node,
       n.on = NotifyOn::timeout;
     } else {
       if (text) {
-        error(*on, fmt::format("{}: 'on' must be enter, complete or timeout, not \"{}\"", owner,
-                               *text));
+        error(*on,
+              fmt::format("{}: 'on' must be enter, complete or timeout, not \"{}\"", owner, *text));
       }
       ok = false;
     }
   }
-  if (const YamlNode* channel =
-          require(node, owner, "channel", "name the channel: sms, email, or one the host "
-                                          "registered")) {
+  if (const YamlNode* channel = require(node, owner, "channel",
+                                        "name the channel: sms, email, or one the host "
+                                        "registered")) {
     auto text = read_text(*channel, owner, "channel");
     if (text && !text->empty()) {
       n.channel = *text;
@@ -71,16 +72,16 @@ std::optional<Notification> Compiler::read_notification(const YamlNode& node,
   } else {
     ok = false;
   }
-  if (const YamlNode* to = require(node, owner, "to",
-                                   "give an address, or assignee, candidates or initiator")) {
+  if (const YamlNode* to =
+          require(node, owner, "to", "give an address, or assignee, candidates or initiator")) {
     auto text = read_text(*to, owner, "to");
     if (!text) {
       ok = false;
     } else if (*text == "assignee" || *text == "candidates") {
       n.recipient = *text == "assignee" ? Recipient::assignee : Recipient::candidates;
       if (type != StepType::user) {
-        error(*to, fmt::format("{}: 'to: {}' needs a user step; a {} step has no {}", owner,
-                               *text, step_type_name(type), *text));
+        error(*to, fmt::format("{}: 'to: {}' needs a user step; a {} step has no {}", owner, *text,
+                               step_type_name(type), *text));
         ok = false;
       }
     } else if (*text == "initiator") {
@@ -98,8 +99,8 @@ std::optional<Notification> Compiler::read_notification(const YamlNode& node,
   const YamlNode* text = get(node, "text");
   const YamlNode* subject = get(node, "subject");
   const YamlNode* body = get(node, "body");
-  const int forms = (template_name != nullptr) + (text != nullptr) +
-                    (subject != nullptr || body != nullptr);
+  const int forms =
+      (template_name != nullptr) + (text != nullptr) + (subject != nullptr || body != nullptr);
   if (forms != 1) {
     error(node, fmt::format("{}: a notification needs exactly one of 'template', 'text', or "
                             "'subject' with 'body'",
@@ -113,18 +114,16 @@ std::optional<Notification> Compiler::read_notification(const YamlNode& node,
     if (found == template_index_.end()) {
       std::vector<std::string_view> names;
       for (const auto& t : definition_.templates) names.push_back(t.name);
-      error(*template_name,
-            fmt::format("{}: unknown template '{}'{}; define it under 'templates'", owner, *name,
-                        did_you_mean(*name, names)));
+      error(*template_name, fmt::format("{}: unknown template '{}'{}; define it under 'templates'",
+                                        owner, *name, did_you_mean(*name, names)));
       return std::nullopt;
     }
     const NamedTemplate& named = definition_.templates[found->second];
-    const bool has_form = named.text != nullptr ||
-                          (n.channel == "sms" && named.sms != nullptr) ||
+    const bool has_form = named.text != nullptr || (n.channel == "sms" && named.sms != nullptr) ||
                           (n.channel == "email" && named.email_body != nullptr);
     if (!has_form && !n.channel.empty()) {
-      error(*template_name, fmt::format("{}: template '{}' has no form for channel '{}'", owner,
-                                        *name, n.channel));
+      error(*template_name,
+            fmt::format("{}: template '{}' has no form for channel '{}'", owner, *name, n.channel));
       return std::nullopt;
     }
     n.template_index = found->second;
@@ -182,8 +181,8 @@ void Compiler::read_alarms(const YamlNode& node, UserTask& task, const std::stri
       alarm.anchor = at_due != nullptr ? AlarmAnchor::at_due : AlarmAnchor::overdue;
       auto value = read_bool(flag, owner, field);
       if (value == false) {
-        error(flag, fmt::format("{}: '{}' can only be true; remove the alarm instead", owner,
-                                field));
+        error(flag,
+              fmt::format("{}: '{}' can only be true; remove the alarm instead", owner, field));
       }
       ok = value == true;
     }
@@ -212,8 +211,8 @@ void Compiler::read_alarms(const YamlNode& node, UserTask& task, const std::stri
     const YamlNode* notify = get(*item, "notify");
     const YamlNode* escalate = get(*item, "escalate");
     if (notify == nullptr && escalate == nullptr) {
-      error(*item, fmt::format("{}: an alarm needs 'notify' and/or 'escalate' (what it does)",
-                               owner));
+      error(*item,
+            fmt::format("{}: an alarm needs 'notify' and/or 'escalate' (what it does)", owner));
       continue;
     }
     if (notify != nullptr) {
@@ -293,9 +292,9 @@ std::optional<Timer> Compiler::read_timer(const YamlNode& node, const std::strin
     if (!source) return std::nullopt;
     if (!source->expression) {
       const Value& literal = source->literal;
-      const bool valid = literal.is_string() &&
-                         (time::parse_datetime(literal.as_string(), nullptr).ok() ||
-                          time::parse_date(literal.as_string()).ok());
+      const bool valid =
+          literal.is_string() && (time::parse_datetime(literal.as_string(), nullptr).ok() ||
+                                  time::parse_date(literal.as_string()).ok());
       if (!valid) {
         error(*date, fmt::format("{}: 'date' must be a date or datetime such as "
                                  "2026-03-01T09:00:00+03:30, or an expression '= ...', not {}",
@@ -308,8 +307,8 @@ std::optional<Timer> Compiler::read_timer(const YamlNode& node, const std::strin
   }
   timer.kind = TimerKind::cycle;
   if (!allow_cycle) {
-    error(*cycle, fmt::format("{}: 'cycle' is allowed only on a non-interrupting boundary timer",
-                              owner));
+    error(*cycle,
+          fmt::format("{}: 'cycle' is allowed only on a non-interrupting boundary timer", owner));
     return std::nullopt;
   }
   auto text = read_text(*cycle, owner, "cycle");
@@ -387,8 +386,8 @@ void Compiler::read_boundaries(const YamlNode& node, StepIndex index, const std:
       boundary.kind = BoundaryKind::error;
       auto text = read_text(*code, owner, "error");
       if (text && text->empty()) {
-        error(*code, fmt::format("{}: 'error' must be an error code, or \"*\" for every code",
-                                 owner));
+        error(*code,
+              fmt::format("{}: 'error' must be an error code, or \"*\" for every code", owner));
       }
       ok = ok && text && !text->empty();
       if (text) boundary.error_code = *text;
@@ -402,9 +401,8 @@ void Compiler::read_boundaries(const YamlNode& node, StepIndex index, const std:
     }
     if (!ok) continue;
     Step& step = definition_.steps[index];
-    pending_boundaries_.push_back(
-        PendingBoundary{index, step.boundary.size(), Branch{*target, where(*next), nullptr,
-                                                            false}});
+    pending_boundaries_.push_back(PendingBoundary{index, step.boundary.size(),
+                                                  Branch{*target, where(*next), nullptr, false}});
     step.boundary.push_back(std::move(boundary));
   }
 }
@@ -414,8 +412,8 @@ void Compiler::read_for_each(const YamlNode& map, Step& step, const std::string&
   if (items_node == nullptr) {
     for (std::string_view field : {"as", "parallel", "complete_when", "collect"}) {
       if (const YamlNode* node = get(map, field)) {
-        error(*node, fmt::format("{}: '{}' belongs to a multi-instance step: add 'for_each'",
-                                 owner, field));
+        error(*node, fmt::format("{}: '{}' belongs to a multi-instance step: add 'for_each'", owner,
+                                 field));
       }
     }
     return;

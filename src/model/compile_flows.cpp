@@ -23,8 +23,8 @@ void Compiler::read_next(const YamlNode& node, StepIndex index, const std::strin
     }
   } else if (is_list(node)) {
     const auto list = items(node);
-    const auto maps = std::count_if(list.begin(), list.end(),
-                                    [](const YamlNode* item) { return is_map(*item); });
+    const auto maps =
+        std::count_if(list.begin(), list.end(), [](const YamlNode* item) { return is_map(*item); });
     if (list.empty()) {
       error(node, fmt::format("{}: 'next' is an empty list: name at least one step, or remove "
                               "'next' to go on to the following step",
@@ -32,10 +32,12 @@ void Compiler::read_next(const YamlNode& node, StepIndex index, const std::strin
       ok = false;
     } else if (maps == 0) {
       if (!allows_id_list(type)) {
-        error(node, fmt::format("{}: 'next' may be a list of step ids only on a parallel, "
-                                "inclusive or event step; on a {} step write one id, or "
-                                "branches {{to: ID, when: CONDITION}}",
-                                owner, step_type_name(type)));
+        error(node,
+              fmt::format("{}: 'next' may be a list of step ids only on a parallel, "
+                          "inclusive or event step; on {} {} step write one id, or "
+                          "branches {{to: ID, when: CONDITION}}",
+                          owner, type == StepType::exclusive || type == StepType::end ? "an" : "a",
+                          step_type_name(type)));
         ok = false;
       }
       for (const YamlNode* item : list) {
@@ -110,8 +112,8 @@ std::optional<Compiler::Branch> Compiler::read_branch(const YamlNode& node,
     auto value = read_bool(*is_default, owner, "default");
     if (!value) return std::nullopt;
     if (*value && when != nullptr) {
-      error(*is_default, fmt::format("{}: a branch is either the default or has 'when', not both",
-                                     owner));
+      error(*is_default,
+            fmt::format("{}: a branch is either the default or has 'when', not both", owner));
       return std::nullopt;
     }
     branch.is_default = *value;
@@ -152,10 +154,10 @@ std::optional<StepIndex> Compiler::resolve_target(const Branch& branch, StepInde
       return scope == kNoStep ? std::string{"at the top level"}
                               : fmt::format("inside subprocess '{}'", definition_.steps[scope].id);
     };
-    error(branch.where, fmt::format("{}: '{}' goes to '{}', which is {} while this step is {}; "
-                                    "a flow cannot enter or leave a subprocess",
-                                    owner, field, branch.target, place(to_scope),
-                                    place(from_scope)));
+    error(branch.where,
+          fmt::format("{}: '{}' goes to '{}', which is {} while this step is {}; "
+                      "a flow cannot enter or leave a subprocess",
+                      owner, field, branch.target, place(to_scope), place(from_scope)));
     graph_broken_ = true;
     return std::nullopt;
   }

@@ -23,9 +23,8 @@ bool valid_process_id(std::string_view id) {
   if (id.empty() || id.size() > kMaxProcessIdLength) return false;
   auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
   if (!lower_or_digit(id.front())) return false;
-  return std::all_of(id.begin(), id.end(), [&](char c) {
-    return lower_or_digit(c) || c == '.' || c == '_' || c == '-';
-  });
+  return std::all_of(id.begin(), id.end(),
+                     [&](char c) { return lower_or_digit(c) || c == '.' || c == '_' || c == '-'; });
 }
 
 // The literal default converted to the declared type, or nullopt when it does not fit.
@@ -80,8 +79,9 @@ Compiler::Compiler(Definition& definition, const LoadOptions& options, const Loa
 
 void Compiler::compile(const YamlNode& root) {
   if (!is_map(root)) {
-    error(root, "the document must be a map with at least 'process' and 'steps' (see "
-                "docs/loading.md)");
+    error(root,
+          "the document must be a map with at least 'process' and 'steps' (see "
+          "docs/loading.md)");
     graph_broken_ = true;
     return;
   }
@@ -91,7 +91,9 @@ void Compiler::compile(const YamlNode& root) {
   if (const YamlNode* node = get(root, "templates")) read_templates(*node);
   if (const YamlNode* node = get(root, "variables")) read_variables(*node);
   if (const YamlNode* node = get(root, "triggers")) read_triggers(*node);
-  if (const YamlNode* node = get(root, "calendar")) read_calendar(*node);
+  if (const YamlNode* node = get(root, "calendar")) {
+    definition_.calendar = read_calendar(*node, "process").value_or("");
+  }
 
   const YamlNode* steps = require(root, "process", "steps", "list the steps of the process");
   if (steps == nullptr || !expect_list(*steps, "process", "steps")) {
@@ -113,8 +115,8 @@ void Compiler::compile(const YamlNode& root) {
 }
 
 void Compiler::read_process_fields(const YamlNode& root) {
-  if (const YamlNode* id = require(root, "process", "process",
-                                   "give the process an id such as phone-repair")) {
+  if (const YamlNode* id =
+          require(root, "process", "process", "give the process an id such as phone-repair")) {
     if (auto text = read_text(*id, "process", "process")) {
       if (valid_process_id(*text)) {
         definition_.process_id = *text;
@@ -134,7 +136,7 @@ void Compiler::read_process_fields(const YamlNode& root) {
   }
   if (const YamlNode* node = get(root, "version")) {
     definition_.declared_version =
-        read_integer(*node, "process", "version", 1, std::numeric_limits<std::int32_t>::max());
+        read_integer(*node, "process", "version", 1, std::numeric_limits<std::int64_t>::max());
   }
 }
 
@@ -171,10 +173,12 @@ void Compiler::read_variables(const YamlNode& node) {
           if (typed) {
             source->literal = std::move(*typed);
           } else {
-            error(*fallback, fmt::format("{}: the default {} is not a {}", owner,
-                                         describe(*fallback),
-                                         value_type_names()[static_cast<std::size_t>(
-                                             declaration.type)]));
+            const std::string_view type_name =
+                value_type_names()[static_cast<std::size_t>(declaration.type)];
+            error(*fallback,
+                  fmt::format("{}: the default {} is not {} {}", owner, describe(*fallback),
+                              type_name.front() == 'i' || type_name.front() == 'o' ? "an" : "a",
+                              type_name));
           }
         }
         declaration.default_value = std::move(*source);
@@ -209,14 +213,12 @@ void Compiler::read_templates(const YamlNode& node) {
         }
       }
       if (get(*entry.value, "sms") == nullptr && get(*entry.value, "email") == nullptr) {
-        error(*entry.value, fmt::format("{}: give the text, or 'sms' and/or 'email' forms",
-                                        owner));
+        error(*entry.value, fmt::format("{}: give the text, or 'sms' and/or 'email' forms", owner));
       }
     } else {
       named.text = read_template(*entry.value, owner, "text");
     }
-    template_index_.emplace(named.name,
-                            static_cast<std::uint32_t>(definition_.templates.size()));
+    template_index_.emplace(named.name, static_cast<std::uint32_t>(definition_.templates.size()));
     definition_.templates.push_back(std::move(named));
   }
 }
@@ -248,8 +250,8 @@ void Compiler::read_triggers(const YamlNode& node) {
       static constexpr std::string_view kTimer[] = {"cycle"};
       if (!expect_map(*timer, owner, "timer")) continue;
       check_fields(*timer, owner, kTimer);
-      const YamlNode* cycle = require(*timer, owner, "cycle",
-                                      "write {cycle: R/2026-01-05T09:00:00Z/P1D}");
+      const YamlNode* cycle =
+          require(*timer, owner, "cycle", "write {cycle: R/2026-01-05T09:00:00Z/P1D}");
       if (cycle == nullptr) continue;
       auto text = read_text(*cycle, owner, "cycle");
       if (!text) continue;
@@ -294,20 +296,16 @@ void Compiler::read_triggers(const YamlNode& node) {
   }
 }
 
-void Compiler::read_calendar(const YamlNode& node) {
-  auto name = read_text(node, "process", "calendar");
-  if (!name) return;
-  if (options_.calendars) {
-    const auto& known = *options_.calendars;
-    if (std::find(known.begin(), known.end(), *name) == known.end()) {
-      std::vector<std::string_view> names(known.begin(), known.end());
-      error(node, fmt::format("process: unknown calendar '{}'{}; the calendars are: {}", *name,
-                              did_you_mean(*name, names),
-                              known.empty() ? "(none)" : fmt::format("{}", fmt::join(known, ", "))));
-      return;
-    }
-  }
-  definition_.calendar = *name;
+std::optional<std::string> Compiler::read_calendar(const YamlNode& node, std::string_view owner) {
+  auto name = read_text(node, owner, "calendar");
+  if (!name || !options_.calendars) return name;
+  const auto& known = *options_.calendars;
+  if (std::find(known.begin(), known.end(), *name) != known.end()) return name;
+  std::vector<std::string_view> names(known.begin(), known.end());
+  error(node, fmt::format("{}: unknown calendar '{}'{}; the calendars are: {}", owner, *name,
+                          did_you_mean(*name, names),
+                          known.empty() ? "(none)" : fmt::format("{}", fmt::join(known, ", "))));
+  return std::nullopt;
 }
 
 }  // namespace crmflow::model

@@ -86,8 +86,7 @@ void Compiler::read_step(const YamlNode& map, StepIndex index, bool first_in_lis
   }
 
   const YamlNode* type_node =
-      require(map, owner, "type",
-              fmt::format("one of {}", fmt::join(step_type_names(), ", ")));
+      require(map, owner, "type", fmt::format("one of {}", fmt::join(step_type_names(), ", ")));
   std::optional<StepType> type;
   if (type_node != nullptr) {
     if (auto text = read_text(*type_node, owner, "type")) {
@@ -113,8 +112,8 @@ void Compiler::read_step(const YamlNode& map, StepIndex index, bool first_in_lis
     if (allowed.empty()) {
       for (std::string_view f : common_step_fields()) allowed.push_back(f);
       for (std::string_view f : type_fields(*type)) allowed.push_back(f);
-      for (std::string_view f : {"boundary", "calendar", "for_each", "as", "parallel",
-                                 "complete_when", "collect"}) {
+      for (std::string_view f :
+           {"boundary", "calendar", "for_each", "as", "parallel", "complete_when", "collect"}) {
         if (step_allows(*type, f)) allowed.push_back(f);
       }
     }
@@ -188,14 +187,9 @@ void Compiler::read_step(const YamlNode& map, StepIndex index, bool first_in_lis
     if (allows_for_each(*type)) read_for_each(map, current, owner);
   }
   if (const YamlNode* calendar = get(map, "calendar"); calendar && allows_calendar(*type)) {
-    if (auto name = read_text(*calendar, owner, "calendar")) {
-      if (options_.calendars && std::find(options_.calendars->begin(), options_.calendars->end(),
-                                          *name) == options_.calendars->end()) {
-        error(*calendar, fmt::format("{}: unknown calendar '{}'", owner, *name));
-      } else {
-        if (auto* wait = std::get_if<WaitStep>(&current.detail)) wait->timer.calendar = *name;
-        for (Boundary& b : current.boundary) b.timer.calendar = *name;
-      }
+    if (auto name = read_calendar(*calendar, owner)) {
+      if (auto* wait = std::get_if<WaitStep>(&current.detail)) wait->timer.calendar = *name;
+      for (Boundary& b : current.boundary) b.timer.calendar = *name;
     }
   }
   if (const YamlNode* notify = get(map, "notify")) {
@@ -221,8 +215,8 @@ void Compiler::read_step(const YamlNode& map, StepIndex index, bool first_in_lis
     if (steps == nullptr || !expect_list(*steps, owner, "steps")) {
       graph_broken_ = true;
     } else if (items(*steps).empty()) {
-      error(*steps, fmt::format("{}: 'steps' is empty: a subprocess needs at least one step",
-                                owner));
+      error(*steps,
+            fmt::format("{}: 'steps' is empty: a subprocess needs at least one step", owner));
       graph_broken_ = true;
     } else {
       std::vector<StepIndex> children = read_step_list(*steps, index, owner);
@@ -285,9 +279,8 @@ void Compiler::read_form(const YamlNode& node, UserTask& task, const std::string
         if (auto parsed = parse_value_type(*type_text)) {
           field.type = *parsed;
         } else {
-          error(*type, fmt::format("{}: form field '{}' has unknown type '{}'{}", owner,
-                                   field.name, *type_text,
-                                   did_you_mean(*type_text, value_type_names())));
+          error(*type, fmt::format("{}: form field '{}' has unknown type '{}'{}", owner, field.name,
+                                   *type_text, did_you_mean(*type_text, value_type_names())));
         }
       }
     }
@@ -379,8 +372,8 @@ void Compiler::read_call(const YamlNode& map, Step& step, const std::string& own
     }
   }
   if (const YamlNode* version = get(map, "version")) {
-    call.version = read_integer(*version, owner, "version", 1,
-                                std::numeric_limits<std::int32_t>::max());
+    call.version =
+        read_integer(*version, owner, "version", 1, std::numeric_limits<std::int64_t>::max());
   }
   if (const YamlNode* input = get(map, "input")) {
     call.input = read_assignments(*input, owner, "input");
@@ -399,15 +392,16 @@ void Compiler::read_end(const YamlNode& map, Step& step, const std::string& owne
   if (const YamlNode* code = get(map, "error")) {
     if (auto text = read_text(*code, owner, "error")) {
       if (text->empty() || *text == "*") {
-        error(*code, fmt::format("{}: 'error' must be an error code such as PAYMENT_FAILED", owner));
+        error(*code,
+              fmt::format("{}: 'error' must be an error code such as PAYMENT_FAILED", owner));
       } else {
         end.error = *text;
       }
     }
   }
   if (end.terminate && !end.error.empty()) {
-    error(map, fmt::format("{}: an end step either terminates or throws an error, not both",
-                           owner));
+    error(map,
+          fmt::format("{}: an end step either terminates or throws an error, not both", owner));
   }
   step.detail = std::move(end);
 }

@@ -43,7 +43,7 @@ std::string describe(const YamlNode& node) {
 namespace {
 
 bool looks_like_yaml11_bool(const std::string& text) {
-  static constexpr std::string_view kWords[] = {"yes", "no", "on", "off", "y", "n",
+  static constexpr std::string_view kWords[] = {"yes",  "no",    "on",   "off",   "y",   "n",
                                                 "True", "False", "TRUE", "FALSE", "Yes", "No"};
   return std::find(std::begin(kWords), std::end(kWords), text) != std::end(kWords);
 }
@@ -100,8 +100,8 @@ const YamlNode* Compiler::require(const YamlNode& map, std::string_view owner,
                                   std::string_view field, std::string_view hint) {
   const YamlNode* found = get(map, field);
   if (found == nullptr) {
-    error(map, fmt::format("{}: '{}' is required{}{}", owner, field, hint.empty() ? "" : ": ",
-                           hint));
+    error(map,
+          fmt::format("{}: '{}' is required{}{}", owner, field, hint.empty() ? "" : ": ", hint));
   }
   return found;
 }
@@ -125,8 +125,8 @@ std::optional<std::int64_t> Compiler::read_integer(const YamlNode& node, std::st
   const std::string range = max == std::numeric_limits<std::int64_t>::max()
                                 ? fmt::format("of at least {}", min)
                                 : fmt::format("from {} to {}", min, max);
-  error(node, fmt::format("{}: '{}' must be an integer {}, not {}", owner, field, range,
-                          describe(node)));
+  error(node,
+        fmt::format("{}: '{}' must be an integer {}, not {}", owner, field, range, describe(node)));
   return std::nullopt;
 }
 
@@ -135,8 +135,7 @@ std::optional<bool> Compiler::read_bool(const YamlNode& node, std::string_view o
   const Value value = is_scalar(node) ? value_of(node) : Value{};
   if (value.is_bool()) return value.as_bool();
   const bool yaml11 = value.is_string() && looks_like_yaml11_bool(value.as_string());
-  error(node, fmt::format("{}: '{}' must be true or false, not {}{}", owner, field,
-                          describe(node),
+  error(node, fmt::format("{}: '{}' must be true or false, not {}{}", owner, field, describe(node),
                           yaml11 ? " (only true and false are booleans in YAML 1.2)" : ""));
   return std::nullopt;
 }
@@ -159,13 +158,12 @@ std::optional<Duration> Compiler::read_duration(const YamlNode& node, std::strin
   }
   const Duration d = *parsed;
   if (d.months < 0 || d.days < 0 || d.millis < 0) {
-    error(node, fmt::format("{}: '{}' must not be negative, not {}", owner, field,
-                            describe(node)));
+    error(node, fmt::format("{}: '{}' must not be negative, not {}", owner, field, describe(node)));
     return std::nullopt;
   }
   if (!allow_zero && d.is_zero()) {
-    error(node, fmt::format("{}: '{}' must be longer than zero, not {}", owner, field,
-                            describe(node)));
+    error(node,
+          fmt::format("{}: '{}' must be longer than zero, not {}", owner, field, describe(node)));
     return std::nullopt;
   }
   return d;
@@ -205,8 +203,7 @@ TemplatePtr Compiler::read_template(const YamlNode& node, std::string_view owner
   return std::make_shared<const expr::Template>(std::move(compiled).value());
 }
 
-std::optional<ValueSource> Compiler::read_value_source(const YamlNode& node,
-                                                       std::string_view owner,
+std::optional<ValueSource> Compiler::read_value_source(const YamlNode& node, std::string_view owner,
                                                        std::string_view field) {
   ValueSource source;
   source.literal = value_of(node);
@@ -254,8 +251,7 @@ std::optional<std::vector<Assignment>> Compiler::read_assignments(const YamlNode
   return out;
 }
 
-std::vector<TemplatePtr> Compiler::read_template_list(const YamlNode& node,
-                                                      std::string_view owner,
+std::vector<TemplatePtr> Compiler::read_template_list(const YamlNode& node, std::string_view owner,
                                                       std::string_view field) {
   std::vector<TemplatePtr> out;
   if (!expect_list(node, owner, field)) return out;

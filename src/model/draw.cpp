@@ -113,8 +113,8 @@ std::string detail(const Step& step) {
 }
 
 bool is_gateway(StepType type) {
-  return type == StepType::exclusive || type == StepType::parallel ||
-         type == StepType::inclusive || type == StepType::event;
+  return type == StepType::exclusive || type == StepType::parallel || type == StepType::inclusive ||
+         type == StepType::event;
 }
 
 std::string gateway_marker(StepType type) {

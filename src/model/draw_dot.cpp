@@ -1,8 +1,8 @@
 // The Graphviz dot form of a process (docs/validation.md, "crmflow graph").
+#include <fmt/format.h>
+
 #include <string>
 #include <string_view>
-
-#include <fmt/format.h>
 
 #include "model/draw.hpp"
 
@@ -86,7 +86,8 @@ class DotWriter {
       if (mark(s) != Mark::none) {
         style += ",filled";
         extra = fmt::format(", fillcolor=\"{}\"", mark(s) == Mark::active ? "#fff8e1" : "#f5f5f5");
-        if (mark(s) == Mark::active) extra += fmt::format(", color=\"{}\", penwidth=2", kActiveLine);
+        if (mark(s) == Mark::active)
+          extra += fmt::format(", color=\"{}\", penwidth=2", kActiveLine);
       }
       out_ += fmt::format("{}  graph [label={}, style=\"{}\"{}];\n", indent,
                           quoted(caption(def_.steps[s])), style, extra);

@@ -1,12 +1,12 @@
 // The Mermaid flowchart form of a process (docs/validation.md, "crmflow graph").
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <set>
 #include <string>
 #include <string_view>
-
-#include <fmt/format.h>
 
 #include "model/draw.hpp"
 
@@ -15,8 +15,8 @@ namespace {
 
 // Words Mermaid reads as syntax; a step id equal to one (`end` above all) gets a prefix.
 constexpr std::array<std::string_view, 12> kReserved = {
-    "end", "graph", "subgraph", "flowchart", "style", "class", "classdef", "click",
-    "linkstyle", "direction", "default", "call"};
+    "end",      "graph", "subgraph",  "flowchart", "style",   "class",
+    "classdef", "click", "linkstyle", "direction", "default", "call"};
 
 bool reserved(std::string_view id) {
   std::string lower;
@@ -25,8 +25,9 @@ bool reserved(std::string_view id) {
 }
 
 // Mermaid node ids: ASCII letters, digits and `_` only. Every other byte becomes `_`; an id
-// that is reserved, empty or does not start with an ASCII letter gets the prefix `s_`; a clash with an earlier
-// id gets `_2`, `_3`, ... Ids are given in document order, so the result is deterministic.
+// that is reserved, empty or does not start with an ASCII letter gets the prefix `s_`; a clash with
+// an earlier id gets `_2`, `_3`, ... Ids are given in document order, so the result is
+// deterministic.
 std::vector<std::string> mermaid_ids(const Definition& definition) {
   std::vector<std::string> out;
   std::set<std::string, std::less<>> taken;
@@ -116,8 +117,8 @@ class MermaidWriter {
     std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
     for (StepIndex s : children_of(def_, scope_step)) {
       if (is_cluster(s)) {
-        out_ += fmt::format("{}subgraph {} [\"{}\"]\n", indent, ids_[s],
-                            text(caption(def_.steps[s])));
+        out_ +=
+            fmt::format("{}subgraph {} [\"{}\"]\n", indent, ids_[s], text(caption(def_.steps[s])));
         this->scope(s, depth + 1);
         out_ += indent + "end\n";
       } else {
@@ -167,8 +168,8 @@ class MermaidWriter {
       }
     }
     if (!taken.empty()) {
-      out_ += fmt::format("  linkStyle {} stroke:#616161,stroke-width:3px\n",
-                          fmt::join(taken, ","));
+      out_ +=
+          fmt::format("  linkStyle {} stroke:#616161,stroke-width:3px\n", fmt::join(taken, ","));
     }
   }
 

@@ -12,12 +12,12 @@ namespace {
 using namespace std::string_view_literals;
 
 constexpr std::array kStepTypeNames = {
-    "start"sv,    "user"sv,     "service"sv,    "send"sv,  "set"sv,  "wait"sv, "exclusive"sv,
-    "parallel"sv, "inclusive"sv, "event"sv, "subprocess"sv, "call"sv, "end"sv,
+    "start"sv,    "user"sv,      "service"sv, "send"sv,       "set"sv,  "wait"sv, "exclusive"sv,
+    "parallel"sv, "inclusive"sv, "event"sv,   "subprocess"sv, "call"sv, "end"sv,
 };
 
 constexpr std::array kValueTypeNames = {
-    "string"sv, "text"sv,     "number"sv,   "integer"sv, "boolean"sv, "date"sv,
+    "string"sv,   "text"sv,     "number"sv, "integer"sv, "boolean"sv, "date"sv,
     "datetime"sv, "duration"sv, "list"sv,   "object"sv,  "any"sv,
 };
 
@@ -48,12 +48,13 @@ constexpr std::array kEndFields = {"terminate"sv, "error"sv};
 
 // Every field some step type may have, to tell "not allowed here" from "unknown".
 constexpr std::array kAllStepFields = {
-    "id"sv,         "type"sv,        "name"sv,     "description"sv, "next"sv,     "notify"sv,
-    "progress"sv,   "boundary"sv,    "for_each"sv, "as"sv,          "parallel"sv, "complete_when"sv,
-    "collect"sv,    "calendar"sv,    "assignee"sv, "candidates"sv,  "form"sv,     "due"sv,
-    "priority"sv,   "alarms"sv,      "handler"sv,  "input"sv,       "output"sv,   "retries"sv,
-    "retry_backoff"sv, "set"sv,      "timer"sv,    "message"sv,     "signal"sv,   "steps"sv,
-    "process"sv,    "version"sv,     "terminate"sv, "error"sv,
+    "id"sv,         "type"sv,          "name"sv,      "description"sv, "next"sv,
+    "notify"sv,     "progress"sv,      "boundary"sv,  "for_each"sv,    "as"sv,
+    "parallel"sv,   "complete_when"sv, "collect"sv,   "calendar"sv,    "assignee"sv,
+    "candidates"sv, "form"sv,          "due"sv,       "priority"sv,    "alarms"sv,
+    "handler"sv,    "input"sv,         "output"sv,    "retries"sv,     "retry_backoff"sv,
+    "set"sv,        "timer"sv,         "message"sv,   "signal"sv,      "steps"sv,
+    "process"sv,    "version"sv,       "terminate"sv, "error"sv,
 };
 
 bool contains(std::span<const std::string_view> list, std::string_view name) {
@@ -139,9 +140,8 @@ std::string step_types_allowing(std::string_view field) {
     if (step_allows(static_cast<StepType>(i), field)) types.push_back(kStepTypeNames[i]);
   }
   if (types.empty() || types.size() == kStepTypeNames.size()) return {};
-  std::string out = std::string_view{"aeiou"}.find(types.front().front()) != std::string_view::npos
-                        ? "an "
-                        : "a ";
+  std::string out =
+      std::string_view{"aei"}.find(types.front().front()) != std::string_view::npos ? "an " : "a ";
   for (std::size_t i = 0; i < types.size(); ++i) {
     if (i > 0) out += i + 1 == types.size() ? " or " : ", ";
     out += types[i];

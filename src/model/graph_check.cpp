@@ -1,13 +1,13 @@
 // The graph rules of the process language (docs/validation.md gives each rule and its message).
 #include "model/graph_check.hpp"
 
-#include <algorithm>
-#include <string>
-#include <utility>
+#include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/graph/reverse_graph.hpp>
 #include <boost/graph/strong_components.hpp>
-#include <fmt/format.h>
+#include <string>
+#include <utility>
 
 #include "model/fields.hpp"
 #include "model/graph_joins.hpp"
@@ -44,8 +44,7 @@ StepIndex subprocess_below(const Definition& def, StepIndex step, StepIndex scop
 void check_scopes(const Checker& c) {
   for (FlowIndex f = 0; f < c.def.flows.size(); ++f) {
     const Flow& flow = c.def.flows[f];
-    if (c.graphs.in_scope[f] || flow.from >= c.def.steps.size() ||
-        flow.to >= c.def.steps.size()) {
+    if (c.graphs.in_scope[f] || flow.from >= c.def.steps.size() || flow.to >= c.def.steps.size()) {
       continue;
     }
     std::string subject = flow.from_boundary
@@ -97,9 +96,8 @@ std::vector<std::vector<StepIndex>> closed_cycles(const Checker& c,
   const std::size_t n = c.def.steps.size();
   std::vector<int> component(n);
   int count = boost::strong_components(
-      c.graphs.flows,
-      boost::make_iterator_property_map(component.begin(),
-                                        boost::get(boost::vertex_index, c.graphs.flows)));
+      c.graphs.flows, boost::make_iterator_property_map(
+                          component.begin(), boost::get(boost::vertex_index, c.graphs.flows)));
   std::vector<std::vector<StepIndex>> members(static_cast<std::size_t>(count));
   std::vector<bool> closed(static_cast<std::size_t>(count), true);
   for (StepIndex s = 0; s < n; ++s) {
@@ -110,31 +108,23 @@ std::vector<std::vector<StepIndex>> closed_cycles(const Checker& c,
       if (component[boost::target(e, c.graphs.flows)] != component[s]) closed[k] = false;
     }
   }
+  // A single step is a cycle only when it flows to itself.
+  std::vector<std::size_t> found;
+  for (std::size_t k = 0; k < members.size(); ++k) {
+    StepIndex head = members[k].front();
+    if (closed[k] && (members[k].size() > 1 || boost::edge(head, head, c.graphs.flows).second)) {
+      found.push_back(k);
+    }
+  }
+  // In document order of their first step, so messages are stable.
+  std::ranges::sort(found, {}, [&](std::size_t k) { return members[k].front(); });
   std::vector<std::vector<StepIndex>> cycles;
   cycle_of.assign(n, -1);
-  for (std::size_t k = 0; k < members.size(); ++k) {
-    // A single step is a cycle only when it flows to itself.
-    StepIndex head = members[k].front();
-    if (!closed[k] || (members[k].size() == 1 && !boost::edge(head, head, c.graphs.flows).second)) {
-      continue;
-    }
+  for (std::size_t k : found) {
     for (StepIndex s : members[k]) cycle_of[s] = static_cast<int>(cycles.size());
-    cycles.push_back(members[k]);
+    cycles.push_back(std::move(members[k]));
   }
-  // Number the cycles in document order of their first step, so messages are stable.
-  std::vector<std::size_t> order(cycles.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::ranges::sort(order, {}, [&](std::size_t i) { return cycles[i].front(); });
-  std::vector<std::vector<StepIndex>> sorted;
-  std::vector<int> renumber(cycles.size());
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    renumber[order[i]] = static_cast<int>(i);
-    sorted.push_back(std::move(cycles[order[i]]));
-  }
-  for (int& k : cycle_of) {
-    if (k >= 0) k = renumber[static_cast<std::size_t>(k)];
-  }
-  return sorted;
+  return cycles;
 }
 
 // An end can be reached from every step; a cycle that no flow leaves is reported once, at its
@@ -153,13 +143,15 @@ void check_ends(const Checker& c) {
     StepIndex head = cycle.front();
     std::string message =
         cycle.size() == 1
-            ? fmt::format("step '{}' leads only back to itself, so no end can be reached from it; "
-                          "give it a next that leads on to an end",
-                          c.id(head))
-            : fmt::format("steps {} form a cycle that no flow leaves, so no end can be reached "
-                          "from them; give one of them a next (or a branch) that leads out of "
-                          "the cycle to an end",
-                          graph::quote_steps(c.def, cycle));
+            ? fmt::format(
+                  "step '{}' leads only back to itself, so no end can be reached from it; "
+                  "give it a next that leads on to an end",
+                  c.id(head))
+            : fmt::format(
+                  "steps {} form a cycle that no flow leaves, so no end can be reached "
+                  "from them; give one of them a next (or a branch) that leads out of "
+                  "the cycle to an end",
+                  graph::quote_steps(c.def, cycle));
     c.report(graph::place_of_step(c.def, head), std::move(message));
   }
   for (StepIndex s = 0; s < n; ++s) {
@@ -173,11 +165,12 @@ void check_ends(const Checker& c) {
       }
     }
     std::string into =
-        first_cycle < 0 ? std::string{}
-                        : fmt::format(": every path from it runs into the cycle of {}, which no "
-                                      "flow leaves",
-                                      graph::quote_steps(
-                                          c.def, cycles[static_cast<std::size_t>(first_cycle)]));
+        first_cycle < 0
+            ? std::string{}
+            : fmt::format(
+                  ": every path from it runs into the cycle of {}, which no "
+                  "flow leaves",
+                  graph::quote_steps(c.def, cycles[static_cast<std::size_t>(first_cycle)]));
     c.report(graph::place_of_step(c.def, s),
              fmt::format("no end can be reached from step '{}'{}; give a step on the way a next "
                          "that leads to an end",

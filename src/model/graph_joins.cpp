@@ -1,20 +1,21 @@
 #include "model/graph_joins.hpp"
 
-#include <string>
+#include <fmt/format.h>
 
 #include <boost/graph/filtered_graph.hpp>
 #include <boost/graph/reverse_graph.hpp>
-#include <fmt/format.h>
+#include <string>
 
 namespace crmflow::model::graph {
 namespace {
 
 // The facts the rule needs, gathered once per definition.
 struct JoinFacts {
-  std::vector<StepIndex> joins;        // parallel steps with two or more incoming flows
-  std::vector<StepIndex> choices;      // steps that take exactly one of two or more ways out
-  std::vector<FlowIndex> seeds;        // flows that start a token of their own
-  std::vector<bool> scope_has_join;    // by scope step; the top level at index steps.size()
+  std::vector<StepIndex> joins;                  // parallel steps with two or more incoming flows
+  std::vector<std::vector<FlowIndex>> joins_in;  // their incoming flows, in flow order
+  std::vector<StepIndex> choices;    // steps that take exactly one of two or more ways out
+  std::vector<FlowIndex> seeds;      // flows that start a token of their own
+  std::vector<bool> scope_has_join;  // by scope step; the top level at index steps.size()
 };
 
 std::size_t scope_slot(const Definition& def, StepIndex step) {
@@ -26,12 +27,12 @@ JoinFacts gather(const Definition& def, const StepGraphs& graphs) {
   const std::size_t n = def.steps.size();
   JoinFacts facts;
   facts.scope_has_join.assign(n + 1, false);
-  std::vector<std::size_t> incoming(n);
+  std::vector<std::vector<FlowIndex>> incoming(n);
   std::vector<std::size_t> exclusive_out(n);
   for (FlowIndex f = 0; f < def.flows.size(); ++f) {
     if (!graphs.in_scope[f]) continue;
     const Flow& flow = def.flows[f];
-    ++incoming[flow.to];
+    incoming[flow.to].push_back(f);
     if (graphs.non_interrupting[f]) {
       facts.seeds.push_back(f);  // the boundary starts a new branch; the step goes on
     } else {
@@ -40,16 +41,16 @@ JoinFacts gather(const Definition& def, const StepGraphs& graphs) {
   }
   for (StepIndex s = 0; s < n; ++s) {
     StepType type = def.steps[s].type;
-    if (type == StepType::parallel && incoming[s] >= 2) {
+    if (type == StepType::parallel && incoming[s].size() >= 2) {
       facts.joins.push_back(s);
+      facts.joins_in.push_back(std::move(incoming[s]));
       facts.scope_has_join[scope_slot(def, s)] = true;
     }
     if (is_split(def, graphs, s)) {
       for (FlowIndex f : graphs.normal_out[s]) {
         if (graphs.in_scope[f]) facts.seeds.push_back(f);
       }
-    } else if (type != StepType::parallel && type != StepType::inclusive &&
-               exclusive_out[s] >= 2) {
+    } else if (type != StepType::parallel && type != StepType::inclusive && exclusive_out[s] >= 2) {
       facts.choices.push_back(s);
     }
   }
@@ -123,16 +124,16 @@ void check_parallel_joins(const Definition& definition, const StepGraphs& graphs
     if (!facts.scope_has_join[scope_slot(definition, choice)]) continue;
     if (may_pass_twice(definition, graphs, facts, choice)) continue;
     std::vector<bool> free = free_of(definition, graphs, facts, choice);
-    for (StepIndex join : facts.joins) {
+    for (std::size_t j = 0; j < facts.joins.size(); ++j) {
+      StepIndex join = facts.joins[j];
       if (reported[join] || definition.steps[join].scope != definition.steps[choice].scope) {
         continue;
       }
       std::vector<StepIndex> sources;
-      for (FlowIndex f = 0; f < definition.flows.size() && sources.size() < 2; ++f) {
-        const Flow& flow = definition.flows[f];
-        if (flow.to == join && graphs.in_scope[f] && reached[flow.from] && !free[f]) {
-          sources.push_back(flow.from);
-        }
+      for (FlowIndex f : facts.joins_in[j]) {
+        StepIndex from = definition.flows[f].from;
+        if (reached[from] && !free[f]) sources.push_back(from);
+        if (sources.size() == 2) break;
       }
       if (sources.size() < 2) continue;
       reported[join] = true;

@@ -1,8 +1,8 @@
 #include "model/graph_steps.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace crmflow::model::graph {
 
@@ -13,7 +13,8 @@ StepGraphs build_step_graphs(const Definition& definition) {
                  std::vector<bool>(flows), std::vector<bool>(flows)};
   for (const Step& step : definition.steps) {
     for (const Boundary& boundary : step.boundary) {
-      if (boundary.flow < flows && !boundary.interrupting) out.non_interrupting[boundary.flow] = true;
+      if (boundary.flow < flows && !boundary.interrupting)
+        out.non_interrupting[boundary.flow] = true;
     }
   }
   for (FlowIndex f = 0; f < flows; ++f) {
@@ -35,7 +36,8 @@ StepGraphs build_step_graphs(const Definition& definition) {
 bool is_end(const Definition& definition, const StepGraphs& graphs, StepIndex step) {
   if (definition.steps[step].type == StepType::end) return true;
   // A `next` that crosses a subprocess's border is reported on its own; here it counts as absent.
-  return std::ranges::none_of(graphs.normal_out[step], [&](FlowIndex f) { return graphs.in_scope[f]; });
+  return std::ranges::none_of(graphs.normal_out[step],
+                              [&](FlowIndex f) { return graphs.in_scope[f]; });
 }
 
 bool is_split(const Definition& definition, const StepGraphs& graphs, StepIndex step) {

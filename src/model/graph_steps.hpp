@@ -8,15 +8,14 @@
 // cross a subprocess's border are left out of both (they are reported on their own).
 #pragma once
 
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/pending/queue.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/breadth_first_search.hpp>
-#include <boost/pending/queue.hpp>
 
 #include "model/definition.hpp"
 

@@ -34,7 +34,8 @@ Diagnostic from_yaml_error(const Error& error, std::string_view file_name) {
   const bool placed = number(line) && number(column);
   constexpr std::string_view kError = ": error: ";
   if (!placed) {
-    if (text.substr(0, kError.size()) == kError) d.message = std::string{text.substr(kError.size())};
+    if (text.substr(0, kError.size()) == kError)
+      d.message = std::string{text.substr(kError.size())};
     return d;
   }
   if (text.substr(0, kError.size()) != kError) return d;
@@ -55,11 +56,11 @@ LoadResult load_definition(std::string_view text, std::string_view file_name,
   LoadResult result;
   auto& out = result.diagnostics;
   if (text.size() > limits.max_bytes) {
-    out.push_back(Diagnostic{std::string{file_name}, 0, 0,
-                             fmt::format("the definition is {} ({} bytes); the limit is {}: split "
-                                         "it into processes linked by 'call' steps",
-                                         mebibytes(text.size()), text.size(),
-                                         mebibytes(limits.max_bytes))});
+    out.push_back(
+        Diagnostic{std::string{file_name}, 0, 0,
+                   fmt::format("the definition is {} ({} bytes); the limit is {}: split "
+                               "it into processes linked by 'call' steps",
+                               mebibytes(text.size()), text.size(), mebibytes(limits.max_bytes))});
     return result;
   }
   Result<yaml::Document> document = yaml::parse(text, file_name);

@@ -1,8 +1,9 @@
 // The public face of loading: Process and load_process*.
+#include "crmflow/process.hpp"
+
 #include <fstream>
 #include <sstream>
 
-#include "crmflow/process.hpp"
 #include "model/definition.hpp"
 #include "model/loader.hpp"
 

@@ -37,8 +37,8 @@ std::size_t locate(std::string_view text, Token wanted, std::size_t index) {
       }
       ++pos;
       std::size_t next = pos;
-      while (next < text.size() && (text[next] == ' ' || text[next] == '\t' ||
-                                    text[next] == '\n' || text[next] == '\r')) {
+      while (next < text.size() && (text[next] == ' ' || text[next] == '\t' || text[next] == '\n' ||
+                                    text[next] == '\r')) {
         ++next;
       }
       if (wanted == Token::key && next < text.size() && text[next] == ':' && seen++ == index) {
@@ -46,8 +46,8 @@ std::size_t locate(std::string_view text, Token wanted, std::size_t index) {
       }
     } else if (c == '-' || (c >= '0' && c <= '9')) {
       const std::size_t start = pos;
-      while (pos < text.size() && std::string_view("+-.eE0123456789").find(text[pos]) !=
-                                      std::string_view::npos) {
+      while (pos < text.size() &&
+             std::string_view("+-.eE0123456789").find(text[pos]) != std::string_view::npos) {
         ++pos;
       }
       if (wanted == Token::number && seen++ == index) return start;
@@ -87,8 +87,8 @@ class Builder {
     if (typed_ && object.size() == 1) {
       const json::ReservedKey reserved = json::classify_key(object.begin()->first);
       if (reserved.dollars == 1) {
-        Result<Value> typed = decode_typed(reserved.kind, object.begin()->first,
-                                           object.begin()->second);
+        Result<Value> typed =
+            decode_typed(reserved.kind, object.begin()->first, object.begin()->second);
         if (!typed) return fail(Token::key, std::move(typed).error().message, ec);
         return add(std::move(*typed), ec);
       }
@@ -191,8 +191,7 @@ class Builder {
     return false;
   }
 
-  static Result<Value> decode_typed(Value::Kind kind, const std::string& key,
-                                    const Value& member) {
+  static Result<Value> decode_typed(Value::Kind kind, const std::string& key, const Value& member) {
     if (!member.is_string()) {
       return invalid_input("\"" + key + "\" must hold a string, not " +
                            std::string(member.kind_name()));
@@ -234,6 +233,11 @@ std::string describe(const bj::error_code& ec, std::string_view text, std::size_
     return "a \\u escape is an unpaired UTF-16 surrogate";
   }
   if (ec == bj::error::expected_hex_digit) return "a \\u escape needs four hex digits";
+  if (ec == bj::error::syntax && offset >= 6 && text[offset - 6] == '\\' &&
+      text[offset - 5] == 'u' && (text[offset - 4] == 'd' || text[offset - 4] == 'D') &&
+      std::string_view("89abAB").find(text[offset - 3]) != std::string_view::npos) {
+    return "a \\u escape is an unpaired UTF-16 surrogate";  // a high one, not followed by a low
+  }
   if (ec == bj::error::syntax && offset < text.size()) {
     const auto byte = static_cast<unsigned char>(text[offset]);
     if (byte >= 0x80U && text::utf8_sequence_length(text, offset) == 0) {

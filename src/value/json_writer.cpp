@@ -180,8 +180,8 @@ class Writer {
       return;
     }
     // A lone member whose key looks like a typed form is escaped with one more '$'.
-    const bool escape = typed_ && object.size() == 1 &&
-                        json::classify_key(object.begin()->first).dollars > 0;
+    const bool escape =
+        typed_ && object.size() == 1 && json::classify_key(object.begin()->first).dollars > 0;
     out_.push_back('{');
     bool first = true;
     for (const auto& [key, member] : object) {

@@ -13,8 +13,8 @@ namespace crmflow::json {
 // A one-member object with a reserved key of one '$' is a typed value; with more, it is a plain
 // object whose key was escaped by one extra '$'.
 struct ReservedKey {
-  std::size_t dollars = 0;                // 0: not a reserved key
-  Value::Kind kind = Value::Kind::null;   // date, datetime or duration
+  std::size_t dollars = 0;               // 0: not a reserved key
+  Value::Kind kind = Value::Kind::null;  // date, datetime or duration
 };
 
 inline ReservedKey classify_key(std::string_view key) noexcept {

@@ -42,7 +42,8 @@ std::optional<std::size_t> quoted_offset(std::string_view text, std::size_t open
   while (pos < text.size()) {
     const char c = text[pos];
     if (c == '\n' || c == '\r') return std::nullopt;
-    const bool doubled_quote = single && c == '\'' && pos + 1 < text.size() && text[pos + 1] == '\'';
+    const bool doubled_quote =
+        single && c == '\'' && pos + 1 < text.size() && text[pos + 1] == '\'';
     if (c == quote && !doubled_quote) break;
     if (produced == target && !found) found = pos;
     std::size_t length = 1;
@@ -117,8 +118,8 @@ Mark Node::mark_at(std::size_t char_offset) const noexcept {
     }
     case ScalarStyle::single_quoted:
     case ScalarStyle::double_quoted: {
-      const auto offset = quoted_offset(text, content_offset_,
-                                        style_ == ScalarStyle::single_quoted, char_offset);
+      const auto offset =
+          quoted_offset(text, content_offset_, style_ == ScalarStyle::single_quoted, char_offset);
       return offset ? source_->mark(*offset) : mark_;
     }
     case ScalarStyle::literal:

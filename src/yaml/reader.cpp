@@ -45,8 +45,8 @@ bool is_break(char c) { return c == '\n' || c == '\r'; }
 // space, comments and line breaks after them, to the node's first character.
 std::size_t skip_properties(std::string_view text, std::size_t pos) {
   while (pos < text.size() && (text[pos] == '!' || text[pos] == '&')) {
-    while (pos < text.size() && !is_blank(text[pos]) && !is_break(text[pos]) &&
-           text[pos] != ',' && text[pos] != ']' && text[pos] != '}') {
+    while (pos < text.size() && !is_blank(text[pos]) && !is_break(text[pos]) && text[pos] != ',' &&
+           text[pos] != ']' && text[pos] != '}') {
       ++pos;
     }
     while (pos < text.size()) {
@@ -95,6 +95,24 @@ std::string_view written_null(std::string_view text, std::size_t pos) {
   return {};
 }
 
+// Whether the quoted scalar opening at `open` has its closing quote (yaml-cpp 0.7 accepts a
+// quoted scalar left open at the end of the file).
+bool is_closed(std::string_view text, std::size_t open) {
+  const char quote = text[open];
+  for (std::size_t pos = open + 1; pos < text.size(); ++pos) {
+    if (quote == '"' && text[pos] == '\\') {
+      ++pos;
+    } else if (text[pos] == quote) {
+      if (quote == '\'' && pos + 1 < text.size() && text[pos + 1] == '\'') {
+        ++pos;
+      } else {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 // yaml-cpp's messages, said so that an analyst knows what to change.
 std::string readable(const std::string& message) {
   static const std::array<std::pair<std::string_view, std::string_view>, 14> kMessages = {{
@@ -118,7 +136,8 @@ std::string readable(const std::string& message) {
     if (message == raw) return std::string(better);
   }
   if (message.starts_with(YAML::ErrorMsg::INVALID_ESCAPE)) {
-    return "unknown escape '\\" + message.substr(std::string_view(YAML::ErrorMsg::INVALID_ESCAPE).size()) +
+    return "unknown escape '\\" +
+           message.substr(std::string_view(YAML::ErrorMsg::INVALID_ESCAPE).size()) +
            "' in a double-quoted text (write '\\\\' for a backslash, or use single quotes)";
   }
   return "YAML syntax: " + message;
@@ -138,10 +157,17 @@ class TreeBuilder final : public YAML::EventHandler {
   Node take_root() { return std::move(root_); }
 
   void OnDocumentStart(const YAML::Mark& mark) override {
-    if (++documents_ > 1) {
-      throw Stop{mark_of(mark), "a second YAML document; a crmflow file holds exactly one "
-                                "(remove this '---' line or split the file)"};
+    if (++documents_ == 1) return;
+    // yaml-cpp also starts a new document at top-level text that cannot continue the first
+    // (a mapping after a top-level list): that is an indentation mistake, not a '---'.
+    if (text().substr(position(mark), 3) == "---") {
+      throw Stop{mark_of(mark),
+                 "a second YAML document; a crmflow file holds exactly one (remove this '---' "
+                 "line or split the file)"};
     }
+    throw Stop{mark_of(mark),
+               "text after the end of the document's top-level "
+               "value (check the indentation: the top level is one list or one mapping)"};
   }
   void OnDocumentEnd() override {}
 
@@ -181,6 +207,10 @@ class TreeBuilder final : public YAML::EventHandler {
     const std::size_t start = skip_properties(text(), position(mark));
     node.content_offset_ = static_cast<std::uint32_t>(start);
     node.style_ = tag == "?" ? ScalarStyle::plain : style_at(text(), start);
+    if ((node.style_ == ScalarStyle::single_quoted || node.style_ == ScalarStyle::double_quoted) &&
+        !is_closed(text(), start)) {
+      throw Stop{source_->mark(start), "a quoted text is not closed before the end of the file"};
+    }
     node.text_ = value;
     if (tag != "?" && !(tag == "!" && node.style_ != ScalarStyle::plain)) node.tag_ = tag;
     add(std::move(node), 1, anchor);
@@ -248,8 +278,7 @@ class TreeBuilder final : public YAML::EventHandler {
     return found != anchor_names_.end() ? found->second : std::to_string(anchor);
   }
 
-  void open(NodeKind kind, const YAML::Mark& mark, const std::string& tag,
-            YAML::anchor_t anchor) {
+  void open(NodeKind kind, const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor) {
     if (frames_.size() >= limits_.max_depth) {
       throw Stop{mark_of(mark), "lists and mappings nest deeper than " +
                                     std::to_string(limits_.max_depth) + " levels"};
@@ -306,7 +335,7 @@ class TreeBuilder final : public YAML::EventHandler {
     }
   }
 
-  void check_key(Frame& parent, const Node& key) {
+  static void check_key(Frame& parent, const Node& key) {
     if (key.kind_ != NodeKind::scalar) {
       const std::string what =
           key.kind_ == NodeKind::null ? "empty or null" : std::string(kind_name(key.kind_));
@@ -347,9 +376,10 @@ class TreeBuilder final : public YAML::EventHandler {
         if (source->kind_ != NodeKind::mapping) sources.clear();
       }
       if (sources.empty()) {
-        throw Stop{value.mark_, "a merge key '<<' needs a mapping or a list of mappings "
-                                "(usually an alias like *defaults); quote it (\"<<\") for a "
-                                "plain key"};
+        throw Stop{value.mark_,
+                   "a merge key '<<' needs a mapping or a list of mappings "
+                   "(usually an alias like *defaults); quote it (\"<<\") for a "
+                   "plain key"};
       }
       for (const Node* source : sources) {
         for (const Node::Entry& merged_entry : source->entries()) {
@@ -371,12 +401,19 @@ class TreeBuilder final : public YAML::EventHandler {
   int documents_ = 0;
 };
 
-Result<Document> parse(std::string_view text, std::string_view file_name, const Limits& limits) {
+namespace {
+
+// parse(), with every failure also described in `problem`.
+Result<Document> parse_reporting(std::string_view text, std::string_view file_name,
+                                 const Limits& limits, Diagnostic& problem) {
+  const auto stop_at = [&](Mark at, std::string message) {
+    problem = make_diagnostic(file_name, at, std::move(message));
+    return to_error(problem);
+  };
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte order mark
   auto source = std::make_shared<const Source>(std::string(file_name), std::string(text));
   if (const std::size_t bad = text::find_invalid_utf8(source->text); bad != text.size()) {
-    return to_error(make_diagnostic(file_name, source->mark(bad),
-                                    "the file is not valid UTF-8 text (save it as UTF-8)"));
+    return stop_at(source->mark(bad), "the file is not valid UTF-8 text (save it as UTF-8)");
   }
   MemoryBuffer buffer(source->text);
   std::istream in(&buffer);
@@ -386,19 +423,38 @@ Result<Document> parse(std::string_view text, std::string_view file_name, const 
     while (parser.HandleNextDocument(builder)) {
     }
   } catch (const Stop& stop) {
-    return to_error(make_diagnostic(file_name, stop.mark, stop.message));
+    return stop_at(stop.mark, stop.message);
   } catch (const YAML::Exception& e) {
     const Mark at = e.mark.pos < 0 ? source->mark(source->text.size())
                                    : source->mark(static_cast<std::size_t>(e.mark.pos));
     const bool too_deep = dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr;
-    return to_error(make_diagnostic(
-        file_name, at, too_deep ? "lists and mappings nest too deeply" : readable(e.msg)));
+    return stop_at(at, too_deep ? "lists and mappings nest too deeply" : readable(e.msg));
   } catch (const std::bad_alloc&) {
-    return unavailable(std::string(file_name) + ": out of memory while reading YAML");
+    problem = make_diagnostic(file_name, Mark{}, "out of memory while reading YAML");
+    return unavailable(problem.format());
   } catch (const std::exception& e) {
-    return internal_error(std::string(file_name) + ": YAML reader failed: " + e.what());
+    problem = make_diagnostic(file_name, Mark{}, std::string("YAML reader failed: ") + e.what());
+    return internal_error(problem.format());
   }
   return Document(std::string(file_name), builder.take_root());
+}
+
+}  // namespace
+
+Result<Document> parse(std::string_view text, std::string_view file_name, const Limits& limits) {
+  Diagnostic problem;
+  return parse_reporting(text, file_name, limits, problem);
+}
+
+std::optional<Document> parse(std::string_view text, std::string_view file_name,
+                              std::vector<Diagnostic>& problems, const Limits& limits) {
+  Diagnostic problem;
+  Result<Document> document = parse_reporting(text, file_name, limits, problem);
+  if (!document) {
+    problems.push_back(std::move(problem));
+    return std::nullopt;
+  }
+  return *std::move(document);
 }
 
 Result<Document> parse_file(const std::filesystem::path& path, const Limits& limits) {

@@ -13,14 +13,17 @@
 // Scalars are not typed here: schema.hpp types them by the YAML 1.2 core schema.
 //
 //   Result<yaml::Document> doc = yaml::parse(text, "phone-repair.yaml");
-//   if (!doc) { print(doc.error().message); }   // "phone-repair.yaml:7:3: error: duplicate key ..."
+//   if (!doc) { print(doc.error().message); }   // "phone-repair.yaml:7:3: error: duplicate key
+//   ..."
 //
 // Thread safety: parse is pure; call it from any thread.
 #pragma once
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 #include "crmflow/error.hpp"
 #include "yaml/node.hpp"
@@ -42,6 +45,12 @@ struct Limits {
 // document, nesting past Limits::max_depth, aliases past Limits::max_alias_nodes.
 Result<Document> parse(std::string_view text, std::string_view file_name,
                        const Limits& limits = {});
+
+// As parse, for loaders that collect problems: on failure appends the problem (with its
+// place; without one for a failure that has none, such as running out of memory) to `problems`
+// and returns nullopt.
+std::optional<Document> parse(std::string_view text, std::string_view file_name,
+                              std::vector<Diagnostic>& problems, const Limits& limits = {});
 
 // Reads a file and parses it, naming it in messages as `path` was given.
 // Errors: not_found when the file cannot be opened, unavailable when reading fails, and every

@@ -1,5 +1,6 @@
 #include "yaml/schema.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -17,11 +18,8 @@ bool is_digit(char c, int base) {
 }
 
 bool all_digits(std::string_view text, int base) {
-  if (text.empty()) return false;
-  for (char c : text) {
-    if (!is_digit(c, base)) return false;
-  }
-  return true;
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [base](char c) { return is_digit(c, base); });
 }
 
 bool is_null_word(std::string_view t) {
@@ -91,7 +89,8 @@ std::optional<double> special_float(std::string_view t) {
     sign = t[0] == '-' ? -1.0 : 1.0;
     t.remove_prefix(1);
   }
-  if (t == ".inf" || t == ".Inf" || t == ".INF") return sign * std::numeric_limits<double>::infinity();
+  if (t == ".inf" || t == ".Inf" || t == ".INF")
+    return sign * std::numeric_limits<double>::infinity();
   return std::nullopt;
 }
 
@@ -119,15 +118,16 @@ Result<Value> decimal_float_value(std::string_view text) {
 
 Result<Value> integer_value(std::string_view text, const IntegerForm& form) {
   std::uint64_t magnitude = 0;
-  const auto [end, ec] = std::from_chars(form.digits.data(), form.digits.data() + form.digits.size(),
-                                         magnitude, form.base);
+  const auto [end, ec] = std::from_chars(
+      form.digits.data(), form.digits.data() + form.digits.size(), magnitude, form.base);
   constexpr std::uint64_t kMinMagnitude = std::uint64_t{1} << 63U;  // |INT64_MIN|
   if (ec == std::errc{} && end == form.digits.data() + form.digits.size()) {
     if (!form.negative && magnitude < kMinMagnitude) {
       return Value{static_cast<std::int64_t>(magnitude)};
     }
     if (form.negative && magnitude <= kMinMagnitude) {
-      return Value{static_cast<std::int64_t>(0 - magnitude)};  // two's complement; exact for INT64_MIN
+      return Value{
+          static_cast<std::int64_t>(0 - magnitude)};  // two's complement; exact for INT64_MIN
     }
   }
   // Past 64 bits: a double, like JSON numbers that do not fit.
@@ -148,18 +148,21 @@ std::string tag_name(std::string_view tag) {
   return std::string(tag);
 }
 
-Result<Value> fail(const Node& node, std::string message) {
-  return to_error(node.diagnostic(std::move(message)));
+// Records the problem at `node` and returns it as an Error.
+Result<Value> fail(const Node& node, std::string message, Diagnostic& problem) {
+  problem = node.diagnostic(std::move(message));
+  return to_error(problem);
 }
 
-Result<Value> tagged_scalar(const Node& node) {
+Result<Value> tagged_scalar(const Node& node, Diagnostic& problem) {
   const std::string& tag = node.tag();
   const std::string& text = node.scalar();
   if (tag == "!") return Value{text};
   const std::string_view type =
       tag.starts_with(kCoreTag) ? std::string_view(tag).substr(kCoreTag.size()) : "";
   const auto refuse = [&](std::string_view what) {
-    return fail(node, tag_name(tag) + " needs " + std::string(what) + ", not '" + text + "'");
+    return fail(node, tag_name(tag) + " needs " + std::string(what) + ", not '" + text + "'",
+                problem);
   };
   if (type == "str") return Value{text};
   if (type == "null") return is_null_word(text) ? Result<Value>{Value{}} : refuse("null or ~");
@@ -174,13 +177,16 @@ Result<Value> tagged_scalar(const Node& node) {
       return refuse(is_float ? "a number" : "an integer");
     }
     Result<Value> value = plain_value(text);
-    if (!value) return fail(node, value.error().message);
+    if (!value) return fail(node, value.error().message, problem);
     if (is_float && value->is_integer()) return Value{value->as_double()};
     return value;
   }
-  if (type == "seq" || type == "map") return fail(node, tag_name(tag) + " does not fit a scalar");
-  return fail(node, "unknown tag '" + tag_name(tag) +
-                        "'; only !!str, !!int, !!float, !!bool, !!null, !!seq and !!map are read");
+  if (type == "seq" || type == "map")
+    return fail(node, tag_name(tag) + " does not fit a scalar", problem);
+  return fail(node,
+              "unknown tag '" + tag_name(tag) +
+                  "'; only !!str, !!int, !!float, !!bool, !!null, !!seq and !!map are read",
+              problem);
 }
 
 }  // namespace
@@ -196,7 +202,7 @@ PlainType plain_type(std::string_view text) noexcept {
 Result<Value> plain_value(std::string_view text) {
   switch (plain_type(text)) {
     case PlainType::null:
-      return Value{};
+      return Value::null_value();  // (a fresh Value{} trips GCC 12's -Wmaybe-uninitialized)
     case PlainType::boolean:
       return Value{*bool_word(text)};
     case PlainType::integer:
@@ -210,26 +216,28 @@ Result<Value> plain_value(std::string_view text) {
   return Value{std::string(text)};
 }
 
-Result<Value> to_value(const Node& node) {
+namespace {
+
+Result<Value> convert(const Node& node, Diagnostic& problem) {
   const std::string& tag = node.tag();
   switch (node.kind()) {
     case NodeKind::null:
-      return Value{};
+      return Value::null_value();
     case NodeKind::scalar: {
-      if (!tag.empty()) return tagged_scalar(node);
+      if (!tag.empty()) return tagged_scalar(node, problem);
       if (!node.is_plain()) return Value{node.scalar()};
       Result<Value> value = plain_value(node.scalar());
-      if (!value) return fail(node, value.error().message);
+      if (!value) return fail(node, value.error().message, problem);
       return value;
     }
     case NodeKind::sequence: {
       if (!tag.empty() && tag != std::string(kCoreTag) + "seq") {
-        return fail(node, "tag '" + tag_name(tag) + "' does not fit a sequence");
+        return fail(node, "tag '" + tag_name(tag) + "' does not fit a sequence", problem);
       }
       Value::List list;
       list.reserve(node.size());
       for (const Node& item : node.items()) {
-        Result<Value> value = to_value(item);
+        Result<Value> value = convert(item, problem);
         if (!value) return value;
         list.push_back(std::move(*value));
       }
@@ -237,11 +245,11 @@ Result<Value> to_value(const Node& node) {
     }
     case NodeKind::mapping: {
       if (!tag.empty() && tag != std::string(kCoreTag) + "map") {
-        return fail(node, "tag '" + tag_name(tag) + "' does not fit a mapping");
+        return fail(node, "tag '" + tag_name(tag) + "' does not fit a mapping", problem);
       }
       Value::Object object;
       for (const Node::Entry& entry : node.entries()) {
-        Result<Value> value = to_value(entry.value);
+        Result<Value> value = convert(entry.value, problem);
         if (!value) return value;
         object.insert_or_assign(entry.key.scalar(), std::move(*value));
       }
@@ -249,6 +257,23 @@ Result<Value> to_value(const Node& node) {
     }
   }
   return internal_error("unknown YAML node kind");
+}
+
+}  // namespace
+
+Result<Value> to_value(const Node& node) {
+  Diagnostic problem;
+  return convert(node, problem);
+}
+
+std::optional<Value> to_value(const Node& node, std::vector<Diagnostic>& problems) {
+  Diagnostic problem;
+  Result<Value> value = convert(node, problem);
+  if (!value) {
+    problems.push_back(std::move(problem));
+    return std::nullopt;
+  }
+  return *std::move(value);
 }
 
 }  // namespace crmflow::yaml

@@ -1,5 +1,7 @@
 // to_yaml and parse_yaml: the public face of the YAML reader and a block-style writer whose
 // output the reader gives back as the same Value.
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <string>
 
@@ -30,9 +32,19 @@ std::size_t plain_char_length(std::string_view text, std::size_t pos) {
   return length;
 }
 
+// The YAML 1.1 booleans. They are text in the core schema, but tools that follow YAML 1.1
+// (PyYAML, older yaml-cpp code) would read them as booleans: quoting them costs nothing.
+bool is_yaml11_boolean(std::string_view text) {
+  static constexpr std::array<std::string_view, 16> kWords = {
+      "y",  "Y",  "yes", "Yes", "YES", "n",   "N",   "no",
+      "No", "NO", "on",  "On",  "ON",  "off", "Off", "OFF"};
+  return std::find(kWords.begin(), kWords.end(), text) != kWords.end();
+}
+
 // True when `text` written plain reads back as exactly this string, in a block context.
 bool can_be_plain(std::string_view text) {
   if (text.empty() || yaml::plain_type(text) != yaml::PlainType::string) return false;
+  if (is_yaml11_boolean(text)) return false;
   if (kLeadingIndicators.find(text.front()) != std::string_view::npos) return false;
   if (text.back() == ' ' || text.back() == ':') return false;
   if (text.find(": ") != std::string_view::npos || text.find(" #") != std::string_view::npos) {

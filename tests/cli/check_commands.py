@@ -141,7 +141,9 @@ def test_graph(crmflow, path):
     again = run(crmflow, "graph", path, "--format", "dot")
     check(again.stdout == r.stdout, f"{path}: the drawing is deterministic")
     for step in steps:
-        check('"' + str(step["id"]).replace('"', '\\"') + '"' in r.stdout,
+        # A subprocess with steps is a cluster named after it.
+        name = ("cluster_" if step.get("steps") else "") + str(step["id"])
+        check('"' + name.replace('"', '\\"') + '"' in r.stdout,
               f"{path}: dot names step {step['id']}")
     dot = shutil.which("dot")
     check(dot is not None, "Graphviz `dot` is installed (scripts/setup.sh)")
@@ -172,7 +174,9 @@ def test_graph(crmflow, path):
     check(len(nodes) == len(steps), f"{path}: one mermaid node per step ({len(nodes)} for {len(steps)})", m)
     for step in steps:
         caption = mermaid_text(str(step.get("name", step["id"])))
-        check(any(label.split("<br/>")[0] == caption for label in nodes.values()),
+        # A gateway's label starts with its marker: "X name", "+ name", "O name", "◎ name".
+        check(any(label.split("<br/>")[0] in (caption, *(m + " " + caption for m in "X+O◎"))
+                  for label in nodes.values()),
               f"{path}: mermaid shows step {step['id']} as {caption!r}")
     check(edges, f"{path}: mermaid has edges")
     for a, b in edges:

@@ -1,3 +1,4 @@
+#include <fmt/core.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -7,8 +8,6 @@
 #include <cstdio>
 #include <cstring>
 #include <string_view>
-
-#include <fmt/core.h>
 
 #include "check_commands.hpp"
 #include "crmflow/process.hpp"
@@ -40,7 +39,8 @@ bool write_all(int fd, std::string_view text) {
 // its stdout as ours.
 int render_svg(const std::string& dot) {
   int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0) return refuse("unavailable", fmt::format("pipe: {}", std::strerror(errno)));
+  if (::pipe(pipe_fds) != 0)
+    return refuse("unavailable", fmt::format("pipe: {}", std::strerror(errno)));
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[0], STDIN_FILENO);
@@ -75,7 +75,8 @@ int render_svg(const std::string& dot) {
   }
   ::sigaction(SIGPIPE, &previous, nullptr);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !written) {
-    return refuse("unavailable", "Graphviz 'dot' failed to draw the process (its message is above)");
+    return refuse("unavailable",
+                  "Graphviz 'dot' failed to draw the process (its message is above)");
   }
   return kExitOk;
 }

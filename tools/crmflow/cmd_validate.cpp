@@ -1,10 +1,10 @@
+#include <fmt/core.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/core.h>
 
 #include "check_commands.hpp"
 #include "crmflow/process.hpp"
@@ -13,7 +13,8 @@ namespace crmflow::cli {
 
 FileText read_file_text(const std::string& path) {
   std::error_code error;
-  if (std::filesystem::is_directory(path, error)) return {std::nullopt, "cannot read: is a directory"};
+  if (std::filesystem::is_directory(path, error))
+    return {std::nullopt, "cannot read: is a directory"};
   std::ifstream in{path, std::ios::binary};
   if (!in) return {std::nullopt, fmt::format("cannot read: {}", std::strerror(errno))};
   std::ostringstream text;

@@ -94,8 +94,8 @@ TEST_CASE("text built-ins", "[expr][builtins]") {
 }
 
 TEST_CASE("contains stays linear on adversarial text", "[expr][builtins]") {
-  Value big = Value::Object{{"hay", std::string(200'000, 'a')},
-                            {"needle", std::string(50'000, 'a') + "b"}};
+  Value big =
+      Value::Object{{"hay", std::string(200'000, 'a')}, {"needle", std::string(50'000, 'a') + "b"}};
   CHECK(eval("contains(hay, needle)", big).as_bool() == false);
   CHECK(eval("contains(hay + 'b', needle)", big).as_bool() == true);
 }
@@ -119,8 +119,8 @@ TEST_CASE("number and list built-ins", "[expr][builtins]") {
       {"min(empty)", nullptr},
       {"max(with_null)", nullptr},
       {"min(null)", nullptr},
-      {"max(date('2026-01-01'), date('2026-03-01'))", Value{Date{std::chrono::sys_days{
-                                                          std::chrono::year{2026} / 3 / 1}}}},
+      {"max(date('2026-01-01'), date('2026-03-01'))",
+       Value{Date{std::chrono::sys_days{std::chrono::year{2026} / 3 / 1}}}},
       {"round(2.5)", 3},
       {"round(-2.5)", -3},  // half away from zero
       {"round(2.4)", 2},
@@ -193,7 +193,7 @@ TEST_CASE("conversions: string, number, coalesce, is_defined, not", "[expr][buil
       {"coalesce(customer.email, 'none')", "none"},
       {"coalesce(null)", nullptr},
       {"is_defined(customer.phone)", true},
-      {"is_defined(customer.fax)", true},   // exists, with a null value
+      {"is_defined(customer.fax)", true},  // exists, with a null value
       {"is_defined(customer.email)", false},
       {"is_defined(nothing)", true},
       {"is_defined(nobody)", false},

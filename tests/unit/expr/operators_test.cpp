@@ -33,11 +33,11 @@ TEST_CASE("arithmetic keeps integers exact and divides like FEEL", "[expr][opera
       {"5 - 7", -2},
       {"6 * 7", 42},
       {"7 / 2", 3.5},
-      {"6 / 2", 3},          // exact division stays an integer
+      {"6 / 2", 3},  // exact division stays an integer
       {"-6 / 4", -1.5},
       {"6.0 / 2", 3.0},
       {"7 % 3", 1},
-      {"-7 % 3", 2},         // the sign of the divisor (floored)
+      {"-7 % 3", 2},  // the sign of the divisor (floored)
       {"7 % -3", -2},
       {"7.5 % 2", 1.5},
       {"1 / 0", nullptr},
@@ -66,9 +66,9 @@ TEST_CASE("integer overflow turns into a double", "[expr][operators]") {
 }
 
 TEST_CASE("arithmetic and ordering with null give null", "[expr][operators]") {
-  for (const char* text : {"null + 1", "1 - null", "null * null", "2 / null", "null % 2", "-null",
-                           "null < 1", "1 <= null", "null > null", "'a' >= null", "not null",
-                           "null + 'a'", "x + 1", "x.y * 2"}) {
+  for (const char* text :
+       {"null + 1", "1 - null", "null * null", "2 / null", "null % 2", "-null", "null < 1",
+        "1 <= null", "null > null", "'a' >= null", "not null", "null + 'a'", "x + 1", "x.y * 2"}) {
     INFO(text);
     CHECK(eval(text).is_null());
   }
@@ -216,7 +216,8 @@ TEST_CASE("conditions map null to false and refuse other kinds", "[expr][operato
   auto bad = check("cost");
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().code == ErrorCode::invalid_input);
-  CHECK_THAT(bad.error().message, Catch::Contains("a condition must give true or false, got integer"));
+  CHECK_THAT(bad.error().message,
+             Catch::Contains("a condition must give true or false, got integer"));
 }
 
 }  // namespace

@@ -54,9 +54,9 @@ TEST_CASE("paths read variables, fields and indexes", "[expr][parse]") {
   CHECK(eval("customer[\"name\"]", vars).as_string() == "Reza");
   CHECK(eval("نام", vars).as_string() == "علی");
   // Missing anything is null, never an error.
-  for (const char* missing : {"nobody", "customer.email", "customer.phone.x", "items[5].price",
-                              "items[-3]", "items[0.5]", "items[\"x\"]", "customer[0]", "i.x",
-                              "[1, 2][9]", "({a: 1}).b"}) {
+  for (const char* missing :
+       {"nobody", "customer.email", "customer.phone.x", "items[5].price", "items[-3]", "items[0.5]",
+        "items[\"x\"]", "customer[0]", "i.x", "[1, 2][9]", "({a: 1}).b"}) {
     INFO(missing);
     CHECK(eval(missing, vars).is_null());
   }

@@ -26,7 +26,8 @@ inline Value eval(std::string_view text, const Value& vars = Value::Object{},
                   const Context& ctx = {}) {
   auto compiled = Expression::compile(text);
   INFO("expression: " << text);
-  if (!compiled) FAIL("compile error at " << compiled.error().column << ": " << compiled.error().message);
+  if (!compiled)
+    FAIL("compile error at " << compiled.error().column << ": " << compiled.error().message);
   ValueScope scope{vars};
   auto value = compiled->evaluate(scope, ctx);
   if (!value) FAIL("evaluation error: " << value.error().message);
@@ -38,7 +39,8 @@ inline Error eval_error(std::string_view text, const Value& vars = Value::Object
                         const Context& ctx = {}) {
   auto compiled = Expression::compile(text);
   INFO("expression: " << text);
-  if (!compiled) FAIL("compile error at " << compiled.error().column << ": " << compiled.error().message);
+  if (!compiled)
+    FAIL("compile error at " << compiled.error().column << ": " << compiled.error().message);
   ValueScope scope{vars};
   auto value = compiled->evaluate(scope, ctx);
   if (value) FAIL("expected an error, got " << display_text(*value));

@@ -1,8 +1,9 @@
 // Templates `text {{ expr }} text` and value fields `= expr`.
+#include "expr/template.hpp"
+
 #include <string>
 #include <vector>
 
-#include "expr/template.hpp"
 #include "expr/value_field.hpp"
 #include "support.hpp"
 
@@ -30,7 +31,8 @@ const Value& vars() {
 }
 
 TEST_CASE("templates replace their parts and copy the rest byte for byte", "[expr][template]") {
-  const std::string persian = "{{ customer.name }}، گوشی {{device}} شما دریافت شد. رسید {{ case.key }}.";
+  const std::string persian =
+      "{{ customer.name }}، گوشی {{device}} شما دریافت شد. رسید {{ case.key }}.";
   Rendered r = render(persian, vars());
   CHECK(r.text == "رضا، گوشی A52 شما دریافت شد. رسید R-1001.");
   CHECK(r.gaps.empty());
@@ -40,16 +42,16 @@ TEST_CASE("templates replace their parts and copy the rest byte for byte", "[exp
   CHECK(render("{{ persian_digits(cost) }} ریال", vars()).text == "۲۵۰۰۰۰۰ ریال");
   CHECK(render("no parts at all ‏RTL‎ mark", vars()).text == "no parts at all ‏RTL‎ mark");
   CHECK(render("", vars()).text.empty());
-  CHECK(render("{{ {a: {b: 'x'}}.a.b }}", vars()).text == "x");     // object braces inside
-  CHECK(render("{{ 'a}}b' }}", vars()).text == "a}}b");              // '}}' inside a text
+  CHECK(render("{{ {a: {b: 'x'}}.a.b }}", vars()).text == "x");        // object braces inside
+  CHECK(render("{{ 'a}}b' }}", vars()).text == "a}}b");                // '}}' inside a text
   CHECK(render("{{ \"{{\" }} literal", vars()).text == "{{ literal");  // the escape for '{{'
-  CHECK(render("a }} b", vars()).text == "a }} b");                  // a lone '}}' is text
+  CHECK(render("a }} b", vars()).text == "a }} b");                    // a lone '}}' is text
   CHECK(render("{{ [1, 2] }}", vars()).text == "[1, 2]");
 }
 
 TEST_CASE("templates report the parts that were null or missing", "[expr][template]") {
-  Rendered r = render("Hi {{ customer.name }} {{ customer.email }}{{ customer.fax }}{{ nobody }}!",
-                      vars());
+  Rendered r =
+      render("Hi {{ customer.name }} {{ customer.email }}{{ customer.fax }}{{ nobody }}!", vars());
   CHECK(r.text == "Hi رضا !");
   std::vector<TemplateGap> expected = {
       {"customer.email", 24, false},

@@ -46,14 +46,16 @@ TEST_CASE("date, datetime and duration read ISO 8601 text", "[expr][time]") {
   CHECK(shown("date(datetime('2026-01-03T22:00:00Z'))", local) == "2026-01-04");
   CHECK(shown("datetime(date('2026-01-04'))", local) == "2026-01-04T00:00:00+03:30");
   // Text they cannot read gives null, like number().
-  for (const char* text : {"date('2026-02-30')", "date('soon')", "datetime('2026-01-03')",
-                           "duration('3 days')", "duration('P')", "date(null)",
-                           "datetime(null)", "duration(null)"}) {
+  for (const char* text :
+       {"date('2026-02-30')", "date('soon')", "datetime('2026-01-03')", "duration('3 days')",
+        "duration('P')", "date(null)", "datetime(null)", "duration(null)"}) {
     INFO(text);
     CHECK(eval(text).is_null());
   }
-  CHECK_THAT(eval_error("date(5)").message, Catch::Contains("'date' needs a text or a datetime, got integer"));
-  CHECK_THAT(eval_error("duration(5)").message, Catch::Contains("'duration' needs a text, got integer"));
+  CHECK_THAT(eval_error("date(5)").message,
+             Catch::Contains("'date' needs a text or a datetime, got integer"));
+  CHECK_THAT(eval_error("duration(5)").message,
+             Catch::Contains("'duration' needs a text, got integer"));
 }
 
 TEST_CASE("date and datetime arithmetic with durations", "[expr][time]") {

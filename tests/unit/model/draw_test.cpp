@@ -1,10 +1,11 @@
 // Drawing hand-built Definitions as Graphviz dot and Mermaid text (src/model/draw*.cpp). That
 // Graphviz accepts the dot of every example is checked by tests/cli.
+#include "model/draw.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "expr/expression.hpp"
 #include "graph_fixture.hpp"
-#include "model/draw.hpp"
 
 namespace crmflow::model {
 namespace {
@@ -23,10 +24,13 @@ Definition sample() {
   p.step("reception", T::user).named("Receive the \"phone\"");
   p.step("check", T::exclusive).to({"charge", "sub"}).with_default();
   p.step("charge", T::service).to({"race"}).on("failed", true, BoundaryKind::error);
-  p.subprocess("sub", [&] {
-    p.step("inner", T::user).named("پذیرش گوشی");
-    p.step("inner-end", T::end);
-  }).to({"race"}).on("remind", false);
+  p.subprocess("sub",
+               [&] {
+                 p.step("inner", T::user).named("پذیرش گوشی");
+                 p.step("inner-end", T::end);
+               })
+      .to({"race"})
+      .on("remind", false);
   p.step("race", T::event).to({"reply", "timeout"});
   p.step("reply", T::wait).to({"join"});
   p.step("timeout", T::wait).to({"join"});
@@ -71,18 +75,21 @@ TEST_CASE("dot: one node per step, shaped by its type", "[draw]") {
   CHECK(contains(dot, "label=\"reply\\nmessage customer-reply\""));
   CHECK(contains(dot, "label=\"timeout\\ntimer P2D\""));
   CHECK(contains(dot, "\"end\" [shape=circle, penwidth=2, label=\"end\"];"));
-  CHECK(contains(dot, "\"failed\" [shape=doublecircle, penwidth=2, label=\"failed\\nerror: FAILED\"];"));
+  CHECK(contains(dot,
+                 "\"failed\" [shape=doublecircle, penwidth=2, label=\"failed\\nerror: FAILED\"];"));
   CHECK(dot.substr(dot.size() - 2) == "}\n");
 }
 
 TEST_CASE("dot: a subprocess is a cluster, entered and left at its border", "[draw]") {
   std::string dot = draw::draw_dot(sample(), {});
-  CHECK(contains(dot, "  subgraph \"cluster_sub\" {\n    graph [label=\"sub\", style=\"rounded\"];\n"
-                      "    \"inner\" [shape=box, label=\"پذیرش گوشی\\nuser\", style=\"rounded\"];\n"));
+  CHECK(contains(dot,
+                 "  subgraph \"cluster_sub\" {\n    graph [label=\"sub\", style=\"rounded\"];\n"
+                 "    \"inner\" [shape=box, label=\"پذیرش گوشی\\nuser\", style=\"rounded\"];\n"));
   CHECK(contains(dot, "\"check\" -> \"inner\" [label=\"default\", lhead=\"cluster_sub\"];"));
   CHECK(contains(dot, "\"inner\" -> \"race\" [ltail=\"cluster_sub\"];"));
-  CHECK(contains(dot, "\"inner\" -> \"remind\" [label=\"timer P3D, non-interrupting\", "
-                      "style=dashed, ltail=\"cluster_sub\"];"));
+  CHECK(contains(dot,
+                 "\"inner\" -> \"remind\" [label=\"timer P3D, non-interrupting\", "
+                 "style=dashed, ltail=\"cluster_sub\"];"));
 }
 
 TEST_CASE("dot: flows carry their condition, default and boundary event", "[draw]") {
@@ -108,13 +115,16 @@ TEST_CASE("case marks: active steps highlighted, passed steps and flows shaded",
   CHECK(resolved.steps[4] == draw::Mark::none);
 
   std::string dot = draw::draw_dot(d, resolved);
-  CHECK(contains(dot, "\"charge\" [shape=box, label=\"charge\\nservice: charge-card\", "
-                      "fillcolor=\"#ffe082\", color=\"#e65100\", style=\"rounded,filled,bold\"];"));
-  CHECK(contains(dot, "\"start\" [shape=circle, label=\"start\", fillcolor=\"#e0e0e0\", "
-                      "style=\"filled\"];"));
+  CHECK(contains(dot,
+                 "\"charge\" [shape=box, label=\"charge\\nservice: charge-card\", "
+                 "fillcolor=\"#ffe082\", color=\"#e65100\", style=\"rounded,filled,bold\"];"));
+  CHECK(contains(dot,
+                 "\"start\" [shape=circle, label=\"start\", fillcolor=\"#e0e0e0\", "
+                 "style=\"filled\"];"));
   CHECK(contains(dot, "\"start\" -> \"reception\" [color=\"#616161\", penwidth=2];"));
-  CHECK(contains(dot, "\"check\" -> \"charge\" [label=\"cost > 2000000 and note = \\\"x\\\"\", "
-                      "color=\"#616161\", penwidth=2];"));
+  CHECK(contains(dot,
+                 "\"check\" -> \"charge\" [label=\"cost > 2000000 and note = \\\"x\\\"\", "
+                 "color=\"#616161\", penwidth=2];"));
   // A flow from a passed step to one the case never reached is not shaded.
   CHECK(contains(dot, "\"check\" -> \"inner\" [label=\"default\", lhead=\"cluster_sub\"];"));
 
@@ -132,8 +142,9 @@ TEST_CASE("mermaid: a flowchart with sanitised ids and quoted labels", "[draw]")
   CHECK(contains(m, "  start((\"start\"))\n"));
   CHECK(contains(m, "  reception(\"Receive the #quot;phone#quot;<br/>user\")\n"));
   CHECK(contains(m, "  check{\"X check\"}\n"));
-  CHECK(contains(m, "  subgraph sub [\"sub\"]\n    inner(\"پذیرش گوشی<br/>user\")\n"
-                    "    inner_end((\"inner-end\"))\n  end\n"));
+  CHECK(contains(m,
+                 "  subgraph sub [\"sub\"]\n    inner(\"پذیرش گوشی<br/>user\")\n"
+                 "    inner_end((\"inner-end\"))\n  end\n"));
   CHECK(contains(m, "  s_end((\"end\"))\n"));  // `end` is a Mermaid keyword
   CHECK(contains(m, "  failed(((\"failed<br/>error: FAILED\")))\n"));
   CHECK(contains(m, "  check -->|\"cost #gt; 2000000 and note = #quot;x#quot;\"| charge\n"));

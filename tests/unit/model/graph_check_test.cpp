@@ -1,9 +1,10 @@
 // check_graph on hand-built Definitions: reachability, ends, closed cycles, event gateways,
 // flows across a subprocess's border. Parallel joins are in graph_joins_test.cpp.
+#include "model/graph_check.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "graph_fixture.hpp"
-#include "model/graph_check.hpp"
 
 namespace crmflow::model {
 namespace {
@@ -80,17 +81,18 @@ TEST_CASE("steps inside a subprocess are reached from its first step", "[graph]"
   auto d = check(p);
   REQUIRE(d.size() == 1);
   CHECK(d[0].line == 4);
-  CHECK(contains(d[0].message, "step 'in2' cannot be reached from 'in1', the first step of "
-                               "subprocess 'sub'"));
+  CHECK(contains(d[0].message,
+                 "step 'in2' cannot be reached from 'in1', the first step of "
+                 "subprocess 'sub'"));
 }
 
 TEST_CASE("an unreachable subprocess is reported once, not each step inside", "[graph]") {
   GraphFixture p;
   p.step("a", T::user).to({"z"});
   p.subprocess("sub", [&] {
-    p.step("in1", T::user);
-    p.step("in2", T::user);
-  }).to({"z"});
+     p.step("in1", T::user);
+     p.step("in2", T::user);
+   }).to({"z"});
   p.step("z", T::end);
   auto d = check(p);
   REQUIRE(d.size() == 1);
@@ -101,13 +103,13 @@ TEST_CASE("a nested subprocess is valid", "[graph]") {
   GraphFixture p;
   p.step("a", T::user);
   p.subprocess("outer", [&] {
-    p.step("o1", T::user);
-    p.subprocess("inner", [&] {
-      p.step("i1", T::user);
-      p.step("i2", T::end);
-    });
-    p.step("o2", T::user);
-  }).on("cancelled");
+     p.step("o1", T::user);
+     p.subprocess("inner", [&] {
+       p.step("i1", T::user);
+       p.step("i2", T::end);
+     });
+     p.step("o2", T::user);
+   }).on("cancelled");
   p.step("z", T::end);
   p.step("cancelled", T::end);
   CHECK(check(p).empty());
@@ -140,8 +142,9 @@ TEST_CASE("a cycle that no flow leaves is reported once, at its first step", "[g
   REQUIRE(d.size() == 2);
   // The cycle, at 'b' (line 2), and the step that leads only into it.
   CHECK(d[0].line == 1);
-  CHECK(contains(d[0].message, "no end can be reached from step 'start': every path from it runs "
-                               "into the cycle of 'b', 'c', 'd', which no flow leaves"));
+  CHECK(contains(d[0].message,
+                 "no end can be reached from step 'start': every path from it runs "
+                 "into the cycle of 'b', 'c', 'd', which no flow leaves"));
   CHECK(d[1].line == 2);
   CHECK(contains(d[1].message, "steps 'b', 'c', 'd' form a cycle that no flow leaves"));
 }
@@ -232,8 +235,9 @@ TEST_CASE("a flow may not leave or enter a subprocess", "[graph]") {
   REQUIRE(d.size() == 3);
   CHECK(d[0].line == 1);
   CHECK(d[0].column == 10);
-  CHECK(contains(d[0].message, "step 'a' cannot lead to 'in2' inside subprocess 'sub': a flow "
-                               "cannot enter a subprocess; lead to 'sub' itself"));
+  CHECK(contains(d[0].message,
+                 "step 'a' cannot lead to 'in2' inside subprocess 'sub': a flow "
+                 "cannot enter a subprocess; lead to 'sub' itself"));
   CHECK(d[1].line == 3);
   CHECK(contains(d[1].message, "step 'in1' inside subprocess 'sub' cannot lead to 'z' outside it"));
   // in2 is reached only through the refused flow.
@@ -244,9 +248,9 @@ TEST_CASE("a flow may not leave or enter a subprocess", "[graph]") {
 TEST_CASE("a boundary flow of a subprocess stays in the subprocess's scope", "[graph]") {
   GraphFixture p;
   p.subprocess("sub", [&] {
-    p.step("in1", T::user);
-    p.step("in2", T::end);
-  }).on("in2");
+     p.step("in1", T::user);
+     p.step("in2", T::end);
+   }).on("in2");
   auto d = check(p);
   REQUIRE(d.size() == 1);
   CHECK(contains(d[0].message, "a boundary event of step 'sub' cannot lead to 'in2'"));

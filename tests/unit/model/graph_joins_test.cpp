@@ -200,16 +200,15 @@ TEST_CASE("a join fed by one gateway's branch and by a token that bypasses it is
   CHECK(check(p).empty());
 }
 
-TEST_CASE("joins inside a subprocess are checked against gateways of that subprocess",
-          "[joins]") {
+TEST_CASE("joins inside a subprocess are checked against gateways of that subprocess", "[joins]") {
   GraphFixture p;
   p.step("split", T::parallel).to({"sub", "b"});
   p.subprocess("sub", [&] {
-    p.step("choose", T::exclusive).to({"x", "y"});
-    p.step("x", T::user).to({"join"});
-    p.step("y", T::user).to({"join"});
-    p.step("join", T::parallel);
-  }).to({"outer-join"});
+     p.step("choose", T::exclusive).to({"x", "y"});
+     p.step("x", T::user).to({"join"});
+     p.step("y", T::user).to({"join"});
+     p.step("join", T::parallel);
+   }).to({"outer-join"});
   p.step("b", T::user).to({"outer-join"});
   p.step("outer-join", T::parallel);
   auto d = check(p);

@@ -1,7 +1,6 @@
 // The loader compiles every step type into the Definition the runtime reads: fields, defaults,
 // flows (explicit and implicit), boundaries and subprocess scopes.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "crmflow/process.hpp"
@@ -120,7 +119,7 @@ steps:
   CHECK(d.flows[out[1]].when == nullptr);
   CHECK(d.flows[out[1]].is_default);
   CHECK(d.flows[out[0]].where.line == 12);  // the `to` of the branch
-  CHECK(d.flows[out[0]].where.column == 13);
+  CHECK(d.flows[out[0]].where.column == 14);
   CHECK(std::get<crmflow::model::EndStep>(step(d, "small").detail).terminate);
 }
 

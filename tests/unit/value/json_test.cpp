@@ -65,8 +65,8 @@ TEST_CASE("JSON integers stay integers while they fit 64 bits", "[json]") {
 }
 
 TEST_CASE("JSON writes compact, sorted and exact", "[json]") {
-  const Value v = Value::Object{{"b", Value::List{1, 2.5, "x", nullptr, true}}, {"a", Value::Object{}},
-                                {"c", Value::List{}}};
+  const Value v = Value::Object{
+      {"b", Value::List{1, 2.5, "x", nullptr, true}}, {"a", Value::Object{}}, {"c", Value::List{}}};
   CHECK(to_json(v) == R"({"a":{},"b":[1,2.5,"x",null,true],"c":[]})");
   CHECK(to_json(Value(1.0)) == "1.0");
   CHECK(to_json(Value(-0.0)) == "-0.0");
@@ -102,22 +102,23 @@ TEST_CASE("JSON escapes quotes, backslashes and control characters", "[json]") {
   CHECK(text == "\"q\\\"b\\\\n\\n r\\r t\\t b\\b f\\f nul\\u0000\\u001f end\x7f/\"");
   CHECK(parsed(text).as_string() == raw);
   // Bytes that are not UTF-8 cannot be written as JSON text: they become U+FFFD.
-  CHECK(to_json(Value(std::string("a\xff" "b\xc3"))) == R"("a\ufffdb\ufffd")");
+  CHECK(to_json(Value(std::string("a\xff"
+                                  "b\xc3"))) == R"("a\ufffdb\ufffd")");
   // Keys are escaped like strings.
   CHECK(to_json(Value{{"a\"b", 1}}) == R"({"a\"b":1})");
 }
 
 TEST_CASE("pretty JSON indents by two spaces", "[json]") {
-  const Value v = Value::Object{{"a", Value::List{1, Value::Object{{"b", nullptr}}}}, {"e", Value::List{}}};
+  const Value v =
+      Value::Object{{"a", Value::List{1, Value::Object{{"b", nullptr}}}}, {"e", Value::List{}}};
   CHECK(to_json(v, JsonStyle::pretty) ==
         "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"e\": []\n}");
   CHECK(parsed(to_json(v, JsonStyle::pretty)) == v);
 }
 
 TEST_CASE("plain JSON writes dates as ISO 8601 strings", "[json]") {
-  CHECK(to_json(sample_dates()) ==
-        R"({"at":"2026-01-03T09:00:00+03:30","due":"2026-02-02",)"
-        R"("list":["2025-03-20","-P1D"],"wait":"P3DT4H"})");
+  CHECK(to_json(sample_dates()) == R"({"at":"2026-01-03T09:00:00+03:30","due":"2026-02-02",)"
+                                   R"("list":["2025-03-20","-P1D"],"wait":"P3DT4H"})");
   // Read back plainly, they are strings.
   CHECK(parsed(to_json(sample_dates()))["due"].as_string() == "2026-02-02");
 }
@@ -131,7 +132,8 @@ TEST_CASE("typed JSON round-trips dates, datetimes and durations exactly", "[jso
   const Value back = parsed(text, JsonStyle::typed);
   CHECK(back == v);
   CHECK(back["at"].is_datetime());
-  CHECK(back["at"].as_datetime().offset_minutes == 210);  // the offset survives, not just the instant
+  CHECK(back["at"].as_datetime().offset_minutes ==
+        210);  // the offset survives, not just the instant
   CHECK(back["wait"].as_duration() == Duration{.days = 3, .millis = 4 * 3'600'000});
   CHECK(parsed(to_json(v, JsonStyle::typed | JsonStyle::pretty), JsonStyle::typed) == v);
   // Without the typed flag the same text stays objects.

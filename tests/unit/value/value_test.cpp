@@ -104,7 +104,7 @@ TEST_CASE("paths never fail", "[value]") {
   CHECK(vars["customer"]["phones"][0].as_string() == "+98912");
   CHECK(vars["customer"]["phones"][1].is_null());
   CHECK(vars["nobody"]["name"].is_null());
-  CHECK(vars["customer"][0].is_null());           // index on an object
+  CHECK(vars["customer"][0].is_null());              // index on an object
   CHECK(vars["customer"]["phones"]["x"].is_null());  // key on a list
   CHECK(Value("text")["x"].is_null());
   CHECK(Value(5)[std::size_t{0}].is_null());

@@ -103,17 +103,20 @@ TEST_CASE("duplicate keys are errors at the second key", "[yaml]") {
         "test.yaml:3:1: error: duplicate key 'id' (first defined at line 1)");
   CHECK(error_of("steps:\n  - id: a\n    type: user\n    type: service\n") ==
         "test.yaml:4:5: error: duplicate key 'type' (first defined at line 3)");
-  CHECK_THAT(error_of("{a: 1, b: 2, a: 3}"), Catch::StartsWith("test.yaml:1:14: error: duplicate key 'a'"));
+  CHECK_THAT(error_of("{a: 1, b: 2, a: 3}"),
+             Catch::StartsWith("test.yaml:1:14: error: duplicate key 'a'"));
   // Keys are compared by their text: a quoted "1" and a plain 1 collide.
-  CHECK_THAT(error_of("1: a\n\"1\": b\n"), Catch::StartsWith("test.yaml:2:1: error: duplicate key '1'"));
+  CHECK_THAT(error_of("1: a\n\"1\": b\n"),
+             Catch::StartsWith("test.yaml:2:1: error: duplicate key '1'"));
   // The same key in different mappings is fine.
   CHECK(parsed("a: {x: 1}\nb: {x: 2}\n").root().find("b")->find("x")->scalar() == "2");
 }
 
 TEST_CASE("keys must be scalars", "[yaml]") {
-  CHECK_THAT(error_of("? [a, b]\n: c\n"),
-             Catch::StartsWith("test.yaml:1:3: error: a mapping key must be a plain or quoted text, "
-                               "not sequence"));
+  CHECK_THAT(
+      error_of("? [a, b]\n: c\n"),
+      Catch::StartsWith("test.yaml:1:3: error: a mapping key must be a plain or quoted text, "
+                        "not sequence"));
   CHECK_THAT(error_of("~: c\n"), Catch::Contains("not empty or null"));
   CHECK(parsed("\"null\": c\n").root().find("null")->scalar() == "c");
 }
@@ -150,8 +153,9 @@ TEST_CASE("a billion-laughs document is refused", "[yaml]") {
 }
 
 TEST_CASE("unknown and recursive aliases are errors", "[yaml]") {
-  CHECK_THAT(error_of("a: *nowhere\n"),
-             Catch::StartsWith("test.yaml:1:4: error: an alias names an anchor that is not defined"));
+  CHECK_THAT(
+      error_of("a: *nowhere\n"),
+      Catch::StartsWith("test.yaml:1:4: error: an alias names an anchor that is not defined"));
   CHECK_THAT(error_of("a: &x [1, *x]\n"), Catch::Contains("recursive aliases are not allowed"));
 }
 
@@ -181,9 +185,12 @@ TEST_CASE("merge keys copy the entries a mapping does not define", "[yaml]") {
 
 TEST_CASE("syntax errors come back with their place in characters", "[yaml]") {
   CHECK(error_of("a: [1, 2\nb: 3\n").starts_with("test.yaml:"));
-  CHECK_THAT(error_of("a: 'open\n"),
-             Catch::Contains("a quoted text is not closed before the end of the file"));
-  CHECK_THAT(error_of("steps:\n  - id: a\n - id: b\n"), Catch::StartsWith("test.yaml:3:2: error: "));
+  CHECK(error_of("a: 'open\n") ==
+        "test.yaml:1:4: error: a quoted text is not closed before the end of the file");
+  CHECK_THAT(error_of("a: \"open \\\" still\nb: 1\n"), Catch::StartsWith("test.yaml:1:4: error: "));
+  CHECK(parsed("a: 'it''s'\nb: \"q\\\"\"\n").root().find("b")->scalar() == "q\"");
+  CHECK_THAT(error_of("steps:\n  - id: a\n - id: b\n"),
+             Catch::StartsWith("test.yaml:3:2: error: "));
   CHECK_THAT(error_of("name: \"bad \\q escape\"\n"), Catch::Contains("unknown escape '\\q'"));
   // The column counts Persian characters, not their bytes.
   CHECK_THAT(error_of("نام: [رضا, \"علی\"\n"), Catch::StartsWith("test.yaml:2:1: error: "));
@@ -195,6 +202,9 @@ TEST_CASE("a file holds one UTF-8 document", "[yaml]") {
   CHECK(error_of("a: 1\n---\nb: 2\n") ==
         "test.yaml:2:1: error: a second YAML document; a crmflow file holds exactly one "
         "(remove this '---' line or split the file)");
+  CHECK_THAT(error_of("- a\nb: 1\n"),
+             Catch::StartsWith("test.yaml:2:1: error: text after the end of the document's "
+                               "top-level value"));
   CHECK(error_of("a: 1\nb: caf\xe9\n") ==
         "test.yaml:2:7: error: the file is not valid UTF-8 text (save it as UTF-8)");
 }
@@ -221,12 +231,35 @@ TEST_CASE("parse_file names the file in messages", "[yaml]") {
 }
 
 TEST_CASE("Diagnostic formats as FILE:LINE:COL: error: MESSAGE", "[yaml]") {
-  CHECK(Diagnostic{"p.yaml", 21, 11, "unknown field"}.format() == "p.yaml:21:11: error: unknown field");
+  CHECK(Diagnostic{"p.yaml", 21, 11, "unknown field"}.format() ==
+        "p.yaml:21:11: error: unknown field");
   CHECK(Diagnostic{"p.yaml", 0, 0, "cannot read"}.format() == "p.yaml: error: cannot read");
   const Document doc = parsed("a:\n  b: x\n");
   const Diagnostic d = doc.root().find("a")->find("b")->diagnostic("bad b");
   CHECK(d == Diagnostic{"test.yaml", 2, 6, "bad b"});
   CHECK(to_error(d).message == "test.yaml:2:6: error: bad b");
+}
+
+}  // namespace
+}  // namespace crmflow::yaml
+
+namespace crmflow::yaml {
+namespace {
+
+TEST_CASE("loaders can collect problems as Diagnostics", "[yaml]") {
+  std::vector<Diagnostic> problems;
+  CHECK_FALSE(parse("a: 1\na: 2\n", "p.yaml", problems).has_value());
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0] == Diagnostic{"p.yaml", 2, 1, "duplicate key 'a' (first defined at line 1)"});
+  std::optional<Document> doc = parse("x: !!int abc\ny: !!int 5\n", "p.yaml", problems);
+  REQUIRE(doc.has_value());
+  CHECK_FALSE(to_value(doc->root(), problems).has_value());
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[1] == Diagnostic{"p.yaml", 1, 4, "!!int needs an integer, not 'abc'"});
+  const std::optional<Value> y = to_value(*doc->root().find("y"), problems);
+  REQUIRE(y.has_value());
+  CHECK(*y == Value(5));
+  CHECK(problems.size() == 2);
 }
 
 }  // namespace

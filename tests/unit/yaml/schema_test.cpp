@@ -47,8 +47,16 @@ TEST_CASE("core schema: only true and false are booleans", "[yaml][schema]") {
 
 TEST_CASE("core schema: integers", "[yaml][schema]") {
   const std::pair<const char*, std::int64_t> table[] = {
-      {"0", 0},       {"12", 12},     {"-3", -3},    {"+7", 7},       {"007", 7},
-      {"0o17", 15},   {"0x1F", 31},   {"0xff", 255}, {"-0x10", -16},  {"+0o7", 7},
+      {"0", 0},
+      {"12", 12},
+      {"-3", -3},
+      {"+7", 7},
+      {"007", 7},
+      {"0o17", 15},
+      {"0x1F", 31},
+      {"0xff", 255},
+      {"-0x10", -16},
+      {"+0o7", 7},
       {"9223372036854775807", std::numeric_limits<std::int64_t>::max()},
       {"-9223372036854775808", std::numeric_limits<std::int64_t>::min()},
   };
@@ -72,8 +80,8 @@ TEST_CASE("core schema: integers", "[yaml][schema]") {
 
 TEST_CASE("core schema: floats", "[yaml][schema]") {
   const std::pair<const char*, double> table[] = {
-      {"1.5", 1.5},    {"-2.", -2.0},  {".5", 0.5},        {"+.5", 0.5},     {"1e3", 1000.0},
-      {"6.02E+23", 6.02e23}, {"1.0", 1.0}, {"-0.0", -0.0}, {"2.5e-3", 0.0025}, {"1e-400", 0.0},
+      {"1.5", 1.5},          {"-2.", -2.0}, {".5", 0.5},    {"+.5", 0.5},       {"1e3", 1000.0},
+      {"6.02E+23", 6.02e23}, {"1.0", 1.0},  {"-0.0", -0.0}, {"2.5e-3", 0.0025}, {"1e-400", 0.0},
   };
   for (const auto& [text, expected] : table) {
     INFO(text);
@@ -138,8 +146,8 @@ TEST_CASE("explicit tags are honoured", "[yaml][schema]") {
 }
 
 TEST_CASE("to_value converts the whole tree; keys are their text", "[yaml][schema]") {
-  Result<Document> doc =
-      parse("process: repair\n1: one\ntrue: yes\nsteps:\n  - {id: a, due: PT30M, n: 2}\n", "p.yaml");
+  Result<Document> doc = parse(
+      "process: repair\n1: one\ntrue: yes\nsteps:\n  - {id: a, due: PT30M, n: 2}\n", "p.yaml");
   REQUIRE(doc.ok());
   Result<Value> v = to_value(*doc);
   REQUIRE(v.ok());

@@ -18,12 +18,12 @@ Value round_trip(const Value& value) {
 }
 
 TEST_CASE("to_yaml writes block style with sorted keys", "[yaml][writer]") {
-  const Value v = Value::Object{
-      {"process", "phone-repair"},
-      {"steps", Value::List{Value::Object{{"id", "reception"}, {"due", "PT30M"}},
-                            Value::List{1, 2}, Value::List{}, Value::Object{}}},
-      {"customer", Value::Object{{"name", "رضا"}, {"tags", Value::List{"vip"}}}},
-      {"none", nullptr}};
+  const Value v =
+      Value::Object{{"process", "phone-repair"},
+                    {"steps", Value::List{Value::Object{{"id", "reception"}, {"due", "PT30M"}},
+                                          Value::List{1, 2}, Value::List{}, Value::Object{}}},
+                    {"customer", Value::Object{{"name", "رضا"}, {"tags", Value::List{"vip"}}}},
+                    {"none", nullptr}};
   CHECK(to_yaml(v) ==
         "customer:\n"
         "  name: رضا\n"
@@ -54,11 +54,12 @@ TEST_CASE("to_yaml writes scalars at the top level and empty collections inline"
 }
 
 TEST_CASE("strings that would read as something else are quoted", "[yaml][writer]") {
-  const char* quoted[] = {"no",  "yes", "true", "False", "null", "~",    "",     "12",
-                          "1.5", ".inf", "0x1F", "+98912", " padded", "trail ", "a: b",
-                          "x #y", "- item", "[list]", "{map}", "#tag", "&anchor", "*alias",
-                          "!tag", "|", ">", "'q'", "\"q\"", "%", "@", "`", "<<", "---", "...",
-                          "key:", "?", "line\nbreak", "tab\there", "del\x7f", "nel\xc2\x85"};
+  const char* quoted[] = {
+      "no",     "yes",    "true",  "False",       "null",      "~",       "",           "12",
+      "1.5",    ".inf",   "0x1F",  "+98912",      " padded",   "trail ",  "a: b",       "x #y",
+      "- item", "[list]", "{map}", "#tag",        "&anchor",   "*alias",  "!tag",       "|",
+      ">",      "'q'",    "\"q\"", "%",           "@",         "`",       "<<",         "---",
+      "...",    "key:",   "?",     "line\nbreak", "tab\there", "del\x7f", "nel\xc2\x85"};
   for (const char* text : quoted) {
     INFO(text);
     const std::string out = to_yaml(Value(text));
@@ -71,8 +72,8 @@ TEST_CASE("strings that would read as something else are quoted", "[yaml][writer
   CHECK(to_yaml(Value("no")) == "\"no\"\n");
   CHECK(to_yaml(Value("line\nbreak")) == "\"line\\nbreak\"\n");
   CHECK(to_yaml(Value("del\x7f")) == "\"del\\u007f\"\n");
-  const char* plain[] = {"A52", "phone-repair", "سلام رضا", "a:b", "50%", "x-y", "2026-01-01",
-                         "P3D", "a,b", "C++"};
+  const char* plain[] = {"A52", "phone-repair", "سلام رضا", "a:b", "50%",
+                         "x-y", "2026-01-01",   "P3D",      "a,b", "C++"};
   for (const char* text : plain) {
     INFO(text);
     CHECK(to_yaml(Value(text)) == std::string(text) + "\n");
@@ -81,8 +82,8 @@ TEST_CASE("strings that would read as something else are quoted", "[yaml][writer
 }
 
 TEST_CASE("keys are quoted by the same rules", "[yaml][writer]") {
-  const Value v = Value::Object{{"1", "one"}, {"true", 1}, {"<<", "merge?"}, {"a: b", 2},
-                                {"", "empty"}, {"نام", "x"}};
+  const Value v = Value::Object{{"1", "one"}, {"true", 1},   {"<<", "merge?"},
+                                {"a: b", 2},  {"", "empty"}, {"نام", "x"}};
   const std::string text = to_yaml(v);
   CHECK(text.find("\"<<\": merge?\n") != std::string::npos);
   CHECK(text.find("\"1\": one\n") != std::string::npos);
@@ -91,10 +92,18 @@ TEST_CASE("keys are quoted by the same rules", "[yaml][writer]") {
 }
 
 TEST_CASE("numbers keep their kind through YAML", "[yaml][writer]") {
-  const Value v = Value::List{1, -7, 1.0, 0.1, 1e21, -0.0, 5e-324,
+  const Value v = Value::List{1,
+                              -7,
+                              1.0,
+                              0.1,
+                              1e21,
+                              -0.0,
+                              5e-324,
                               std::numeric_limits<std::int64_t>::min(),
                               std::numeric_limits<double>::infinity(),
-                              -std::numeric_limits<double>::infinity(), true, false};
+                              -std::numeric_limits<double>::infinity(),
+                              true,
+                              false};
   CHECK(to_yaml(v) ==
         "- 1\n- -7\n- 1.0\n- 0.1\n- 1e+21\n- -0.0\n- 5e-324\n- -9223372036854775808\n"
         "- .inf\n- -.inf\n- true\n- false\n");
