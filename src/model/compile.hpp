@@ -159,7 +159,6 @@ class Compiler {
   std::vector<std::uint32_t> list_of_;         // by StepIndex: index into lists_
   std::vector<PendingBoundary> pending_boundaries_;
   std::vector<bool> has_timer_boundary_;  // by StepIndex
-  std::vector<std::pair<StepIndex, SourceLocation>> timeout_notifications_;
   std::unordered_map<std::string, SourceLocation> id_places_;
 };
 

@@ -1,6 +1,9 @@
 // Bounds: text length and nesting at compile time; steps, string and list sizes when evaluating.
+#include <random>
 #include <string>
+#include <vector>
 
+#include "expr/lexer.hpp"
 #include "support.hpp"
 
 namespace crmflow::expr {
@@ -78,6 +81,93 @@ TEST_CASE("strings and lists cannot grow past their limits", "[expr][limits]") {
   small.limits.max_list_size = 2;
   CHECK_THAT(eval_error("[x, x, x]", Value::Object{{"x", 1}}, small).message,
              Catch::Contains("max_list_size"));
+}
+
+// Random token soup: every text either fails to compile with a column inside it, or evaluates
+// to a value or an invalid_input error; nothing crashes, hangs or reports an internal error.
+TEST_CASE("random token soup never crashes the compiler or the evaluator", "[expr][limits]") {
+  const std::vector<std::string> tokens = {"1",
+                                           "0",
+                                           "-",
+                                           "2.5",
+                                           "'a'",
+                                           "\"سلام\"",
+                                           "x",
+                                           "y.z",
+                                           "items[0]",
+                                           "[",
+                                           "]",
+                                           "{",
+                                           "}",
+                                           "(",
+                                           ")",
+                                           ",",
+                                           ":",
+                                           "+",
+                                           "*",
+                                           "/",
+                                           "%",
+                                           "=",
+                                           "!=",
+                                           "<",
+                                           ">=",
+                                           "and",
+                                           "or",
+                                           "not",
+                                           "in",
+                                           "if",
+                                           "then",
+                                           "else",
+                                           "null",
+                                           "true",
+                                           "false",
+                                           "lower(",
+                                           "sum(",
+                                           "is_defined(",
+                                           "coalesce(",
+                                           "round(",
+                                           "string(",
+                                           "length(",
+                                           "date('2026-01-01')",
+                                           "duration('P1D')",
+                                           "now()",
+                                           ".",
+                                           "k:",
+                                           "not(",
+                                           "contains(",
+                                           "max(",
+                                           "format_date(",
+                                           "'jalali'",
+                                           "today()",
+                                           "number("};
+  Value vars = Value::Object{
+      {"x", 3}, {"y", Value::Object{{"z", "w"}}}, {"items", Value::List{1, "b", nullptr}}};
+  ValueScope scope{vars};
+  std::mt19937 random{20260202};
+  std::size_t compiled = 0;
+  for (int i = 0; i < 20'000; ++i) {
+    std::string text;
+    const int count = 1 + static_cast<int>(random() % 14);
+    for (int t = 0; t < count; ++t) {
+      text += tokens[random() % tokens.size()];
+      text += ' ';
+    }
+    INFO(text);
+    auto e = Expression::compile(text);
+    if (!e) {
+      CHECK(e.error().column >= 1);
+      CHECK(e.error().column <= count_chars(text) + 1);
+      CHECK_FALSE(e.error().message.empty());
+      continue;
+    }
+    ++compiled;
+    auto v = e->evaluate(scope, Context{});
+    if (!v) {
+      CHECK(v.error().code == ErrorCode::invalid_input);
+      CHECK_THAT(v.error().message, !Catch::Contains("internal"));
+    }
+  }
+  CHECK(compiled > 300);  // the soup must reach the evaluator often enough to test it
 }
 
 }  // namespace

@@ -344,7 +344,7 @@ TEST_CASE("calendar names are checked when the host lists them", "[loader][rules
   expect_problems("process: p\ncalendar: ofice\nsteps: [{id: a, type: user}]\n",
                   {{2, 11, "unknown calendar 'ofice' (did you mean 'office'?)"}}, options);
   expect_problems("process: p\nsteps: [{id: a, type: wait, timer: P1D, calendar: factroy}]\n",
-                  {{2, 52, "step 'a': unknown calendar 'factroy' (did you mean 'factory'?)"}},
+                  {{2, 51, "step 'a': unknown calendar 'factroy' (did you mean 'factory'?)"}},
                   options);
   CHECK(
       crmflow::load_process("process: p\ncalendar: ofice\nsteps: [{id: a, type: user}]\n", "x.yaml")
