@@ -28,6 +28,9 @@ constexpr std::array<BuiltinInfo, 28> kBuiltins{{
     {"format_date", 2, 3, false}, {"persian_digits", 1, 1, true}, {"not", 1, 1, true},
 }};
 
+static_assert(kBuiltins.size() == static_cast<std::size_t>(Builtin::logical_not) + 1,
+              "one BuiltinInfo per Builtin, in order");
+
 bool same_ignoring_ascii_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {

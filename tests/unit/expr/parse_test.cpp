@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "expr/builtins.hpp"
 #include "support.hpp"
 
 namespace crmflow::expr {
@@ -104,6 +105,19 @@ TEST_CASE("function names ignore case, keywords do not", "[expr][parse]") {
   CHECK(eval("TRUE").is_null());
   Value vars = Value::Object{{"count", 3}};
   CHECK(eval("count + 1", vars).as_integer() == 4);  // a variable may share a built-in's name
+}
+
+TEST_CASE("every built-in is found by its name in any ASCII case", "[expr][parse]") {
+  for (int i = 0; i <= static_cast<int>(Builtin::logical_not); ++i) {
+    const auto builtin = static_cast<Builtin>(i);
+    std::string name{builtin_info(builtin).name};
+    INFO(name);
+    CHECK(find_builtin(name) == builtin);
+    for (char& c : name) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+    CHECK(find_builtin(name) == builtin);
+  }
+  CHECK_FALSE(find_builtin("lowerr").has_value());
+  CHECK_FALSE(find_builtin("").has_value());
 }
 
 TEST_CASE("syntax errors give the character column and what was expected", "[expr][parse]") {
