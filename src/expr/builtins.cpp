@@ -5,9 +5,9 @@
 
 #include "expr/builtin_groups.hpp"
 #include "expr/display.hpp"
-#include "expr/lexer.hpp"
 #include "expr/operators.hpp"
 #include "expr/text_functions.hpp"
+#include "value/utf8.hpp"
 
 namespace crmflow::expr {
 namespace {
@@ -94,7 +94,7 @@ Value call_length(Args args, EvalState& state) {
   if (v.is_null()) return Value{};
   if (v.is_string()) {
     if (!state.charge_work(v.as_string().size())) return Value{};
-    return Value{static_cast<std::int64_t>(count_chars(v.as_string()))};
+    return Value{static_cast<std::int64_t>(text::count_chars(v.as_string()))};
   }
   if (v.is_list() || v.is_object()) return Value{static_cast<std::int64_t>(v.size())};
   return argument_error(Builtin::length, "a text, a list or an object", v, state);

@@ -1,6 +1,7 @@
 // count, sum, min, max, round, abs, floor, ceil.
 #include <charconv>
 #include <cmath>
+#include <compare>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -73,7 +74,7 @@ Value call_extreme(Builtin builtin, Args args, EvalState& state) {
                         "' cannot order " + std::string{v.kind_name()} + " against " +
                         std::string{best->kind_name()});
     }
-    if (builtin == Builtin::min ? *order < 0 : *order > 0) best = &v;
+    if (builtin == Builtin::min ? std::is_lt(*order) : std::is_gt(*order)) best = &v;
   }
   return best == nullptr ? Value{} : *best;
 }

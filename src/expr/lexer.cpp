@@ -66,12 +66,6 @@ Token error_at(Token token, std::size_t column, std::string message) {
 
 }  // namespace
 
-std::size_t count_chars(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s) n += is_continuation(static_cast<unsigned char>(c)) ? 0 : 1;
-  return n;
-}
-
 void Lexer::advance(std::size_t bytes) {
   for (std::size_t i = 0; i < bytes && pos_ < text_.size(); ++i, ++pos_) {
     if (!is_continuation(static_cast<unsigned char>(text_[pos_]))) ++column_;

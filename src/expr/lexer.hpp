@@ -86,7 +86,4 @@ class Lexer {
 // Text of a token kind for messages: "'+'", "'then'", "a name", "the end of the expression".
 std::string describe(TokenKind kind);
 
-// The number of characters (UTF-8 code points) in s; bytes that continue a sequence do not count.
-std::size_t count_chars(std::string_view s);
-
 }  // namespace crmflow::expr

@@ -1,5 +1,6 @@
 #include "expr/operators.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -167,13 +168,13 @@ Value compare(Op op, const Value& a, const Value& b, EvalState& state) {
   }
   switch (op) {
     case Op::less:
-      return Value{*order < 0};
+      return Value{std::is_lt(*order)};
     case Op::less_equal:
-      return Value{*order <= 0};
+      return Value{std::is_lteq(*order)};
     case Op::greater:
-      return Value{*order > 0};
+      return Value{std::is_gt(*order)};
     case Op::greater_equal:
-      return Value{*order >= 0};
+      return Value{std::is_gteq(*order)};
     default:
       return Value{};
   }
@@ -255,6 +256,19 @@ const char* op_symbol(Op op) {
 bool values_equal(const Value& a, const Value& b) {
   if (a.is_duration() && b.is_duration()) {
     return time::compare(a.as_duration(), b.as_duration()) == std::partial_ordering::equivalent;
+  }
+  if (a.is_list() && b.is_list()) {
+    const auto& x = a.as_list();
+    const auto& y = b.as_list();
+    return x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin(), values_equal);
+  }
+  if (a.is_object() && b.is_object()) {
+    const auto& x = a.as_object();
+    const auto& y = b.as_object();
+    return x.size() == y.size() &&
+           std::equal(x.begin(), x.end(), y.begin(), [](const auto& p, const auto& q) {
+             return p.first == q.first && values_equal(p.second, q.second);
+           });
   }
   return a == b;
 }

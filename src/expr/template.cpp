@@ -7,6 +7,7 @@
 #include "expr/evaluator.hpp"
 #include "expr/lexer.hpp"
 #include "expr/text_functions.hpp"
+#include "value/utf8.hpp"
 
 namespace crmflow::expr {
 namespace {
@@ -56,7 +57,7 @@ ParseResult<Template> Template::compile(std::string_view text, const ParseLimits
       return result;
     }
     const std::string_view literal = text.substr(pos, open - pos);
-    const std::size_t open_column = column + count_chars(literal);
+    const std::size_t open_column = column + text::count_chars(literal);
     const std::size_t begin = open + 2;
     auto close = find_close(text, begin, open_column + 2, open_column);
     if (!close) return close.error();
@@ -66,7 +67,7 @@ ParseResult<Template> Template::compile(std::string_view text, const ParseLimits
     result.parts_.push_back(Part{std::string{literal}, std::move(program).value(),
                                  std::string{trim_space(source)}, open_column});
     pos = *close + 2;
-    column = open_column + 2 + count_chars(source) + 2;
+    column = open_column + 2 + text::count_chars(source) + 2;
   }
 }
 

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "expr/lexer.hpp"
 #include "support.hpp"
+#include "value/utf8.hpp"
 
 namespace crmflow::expr {
 namespace {
@@ -156,7 +156,7 @@ TEST_CASE("random token soup never crashes the compiler or the evaluator", "[exp
     auto e = Expression::compile(text);
     if (!e) {
       CHECK(e.error().column >= 1);
-      CHECK(e.error().column <= count_chars(text) + 1);
+      CHECK(e.error().column <= crmflow::text::count_chars(text) + 1);
       CHECK_FALSE(e.error().message.empty());
       continue;
     }

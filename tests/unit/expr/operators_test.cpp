@@ -90,6 +90,8 @@ TEST_CASE("equality compares values deeply; null equals only null", "[expr][oper
       {"{a: 1, b: [true]} = {b: [true], a: 1.0}", true},
       {"{a: 1} = {a: 1, b: null}", false},
       {"duration('P1D') = duration('PT24H')", true},
+      {"[duration('P1D')] = [duration('PT24H')]", true},
+      {"{d: duration('P1Y')} = {d: duration('P12M')}", true},
       {"date('2026-02-02') = date('2026-02-02')", true},
       {"datetime('2026-01-03T09:00:00+03:30') = datetime('2026-01-03T05:30:00Z')", true},
   });

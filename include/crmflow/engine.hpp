@@ -1,0 +1,156 @@
+// crmflow: the Engine, which deploys process definitions and runs their cases.
+//
+//   crmflow::MemoryStore store;
+//   crmflow::ManualClock clock{start};
+//   crmflow::MemoryDirectory dir;
+//   dir.add_user("ali", {"reception"});
+//   crmflow::Engine engine{store, {.clock = &clock, .directory = &dir}};
+//   engine.deploy(crmflow::load_process_file("phone-repair.yaml").process);
+//   crmflow::Result<crmflow::CaseId> id = engine.start("phone-repair", {.key = "R-1001"});
+//   for (const crmflow::Task& t : *engine.tasks({.user = "ali"}))
+//     engine.complete(t.id, {.by = "ali", .vars = {{"device", "A52"}}});
+//   engine.run_due(clock.now());
+//
+// Every call that changes a case loads it, applies the call, moves its tokens until each waits,
+// joins or ends, and writes everything in one Store::commit. A refused call (any error) changes
+// nothing. The engine keeps no case state between calls, so several Engine objects may share one
+// store; a concurrent change of one case makes the slower call fail with `conflict`.
+//
+// Thread safety: one Engine may be used from several threads only if its Store, Directory and
+// Notifier allow it; handlers() must be filled before that.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crmflow/case.hpp"
+#include "crmflow/clock.hpp"
+#include "crmflow/directory.hpp"
+#include "crmflow/error.hpp"
+#include "crmflow/handler.hpp"
+#include "crmflow/history.hpp"
+#include "crmflow/ids.hpp"
+#include "crmflow/notification.hpp"
+#include "crmflow/process.hpp"
+#include "crmflow/store.hpp"
+#include "crmflow/task.hpp"
+#include "crmflow/value.hpp"
+
+namespace crmflow {
+
+struct EngineLimits {
+  // Steps one call may move a case through before it becomes a runaway-loop incident.
+  std::uint32_t max_steps_per_call = 10'000;
+};
+
+struct EngineOptions {
+  // Where "now" comes from; nullptr: SystemClock. Must outlive the engine.
+  const Clock* clock = nullptr;
+  // Users and groups; nullptr: an empty directory (every user is unknown). Must outlive the engine.
+  const Directory* directory = nullptr;
+  // Receives notifications after their commit; nullptr: they are only stored.
+  Notifier* notifier = nullptr;
+  EngineLimits limits{};
+};
+
+// What deploy() did.
+struct Deployment {
+  std::string process_id;
+  std::int64_t version = 0;  // the version now deployed for this content
+  bool changed = false;      // false: the latest version already had this content
+};
+
+struct StartOptions {
+  std::string key;  // the business key (message keys often use it); may be empty
+  std::string by;   // the initiator (`case.initiator`); may be empty
+  Value vars;       // an object, or null for none
+  std::optional<std::int64_t> version;  // nullopt: the latest deployed
+};
+
+struct CompleteOptions {
+  std::string by;
+  Value vars;  // an object, or null: checked against the step's form
+  // Skips the assignee/candidate check (administrators). `by` is still recorded.
+  bool admin_override = false;
+};
+
+class Engine {
+ public:
+  // REQUIRES: store (and every pointer in options) outlives the engine.
+  Engine(Store& store, EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // The service handlers, by name.
+  HandlerRegistry& handlers() { return handlers_; }
+
+  // Deploys a definition. A new version is created only when its content hash differs from the
+  // latest deployed version's. A declared `version` that is deployed with other content is
+  // refused (conflict); one that is deployed with this content returns that version unchanged.
+  // Errors: invalid_input for a null process; the store's errors.
+  [[nodiscard]] Result<Deployment> deploy(std::shared_ptr<const Process> process);
+
+  // Starts a case of the latest (or the given) version and runs it until it waits. Variables are
+  // checked against the definition's `variables:` (required, types; defaults filled in).
+  // Errors: not_found (no such process or version), invalid_input (a variable check, naming the
+  // variable; vars not an object).
+  [[nodiscard]] Result<CaseId> start(std::string_view process_id, const StartOptions& options = {});
+
+  // Queries. not_found for an unknown id.
+  [[nodiscard]] Result<Case> get_case(CaseId id);
+  [[nodiscard]] Result<std::vector<Case>> cases(const CaseQuery& query = {});
+  [[nodiscard]] Result<Task> task(TaskId id);
+  // Open tasks matching the query (see TaskQuery for the worklist rule and the order).
+  [[nodiscard]] Result<std::vector<Task>> tasks(const TaskQuery& query = {});
+  [[nodiscard]] Result<std::vector<HistoryEvent>> history(CaseId id);
+
+  // Completes a task with the submitted variables and moves the case on.
+  // Errors: not_found (no such task); invalid_state (task not open, or its case has ended);
+  // not_authorized (`by` unknown to the directory, or not the assignee, or not a candidate of an
+  // unassigned task); invalid_input (form check, naming the field).
+  [[nodiscard]] Status complete(TaskId id, const CompleteOptions& options);
+  // Assigns an open task to `by`, who must be a candidate (or its assignee already: no change).
+  // Errors: as complete; conflict when someone else holds it.
+  [[nodiscard]] Status claim(TaskId id, std::string_view by);
+  // Returns a task to its candidates. Only its assignee may. Errors: as complete; invalid_state
+  // when it is not assigned.
+  [[nodiscard]] Status unclaim(TaskId id, std::string_view by);
+  // Hands a task to `to` (a known user). Only the assignee, or a candidate of an unassigned task.
+  [[nodiscard]] Status delegate(TaskId id, std::string_view by, std::string_view to);
+
+  // Delivers a message to every case waiting for `name` with this key; with none waiting, starts
+  // a case of each process with a message trigger of that name. Returns the cases reached.
+  // Errors: not_found (nobody waits and no trigger).
+  [[nodiscard]] Result<std::vector<CaseId>> correlate(std::string_view name, std::string_view key,
+                                                      const Value& vars = {});
+  // Delivers a signal to every case waiting for it (possibly none).
+  [[nodiscard]] Result<std::vector<CaseId>> signal(std::string_view name, const Value& vars = {});
+  // Ends a case: its tasks are withdrawn, its jobs and waits removed. Errors: not_found;
+  // invalid_state when it has already ended.
+  [[nodiscard]] Status cancel(CaseId id, std::string_view reason = {});
+  // Resolves the open incident at `step_id` after merging `vars` into the case, and runs the step
+  // again (service steps with a fresh retry counter). Errors: not_found (case or step);
+  // invalid_state (no open incident at that step).
+  [[nodiscard]] Status retry(CaseId id, std::string_view step_id, const Value& vars = {});
+
+  // Fires every job due at or before `now`, in (due, creation) order, each in its own commit,
+  // the clock reading the job's due moment while it fires. Returns how many fired.
+  [[nodiscard]] Result<std::size_t> run_due(Instant now);
+  // The earliest due moment of any job, or nullopt when nothing is scheduled.
+  [[nodiscard]] Result<std::optional<Instant>> next_due();
+
+ private:
+  class Impl;
+  Store& store_;
+  EngineOptions options_;
+  HandlerRegistry handlers_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace crmflow

@@ -1,0 +1,46 @@
+// crmflow: MemoryStore, the Store kept in memory: for tests, scenarios and hosts that need no
+// disk. Case execution state is kept as the C++ object (no serialisation). Everything is lost
+// when the object is destroyed.
+//
+//   crmflow::MemoryStore store;
+//   crmflow::Engine engine{store, {.clock = &clock}};
+//
+// Thread safety: all methods may be called concurrently (one mutex).
+#pragma once
+
+#include <memory>
+
+#include "crmflow/store.hpp"
+
+namespace crmflow {
+
+class MemoryStore final : public Store {
+ public:
+  MemoryStore();
+  ~MemoryStore() override;
+  MemoryStore(const MemoryStore&) = delete;
+  MemoryStore& operator=(const MemoryStore&) = delete;
+
+  Result<std::uint64_t> allocate_id(IdKind kind) override;
+  Status add_definition(const DefinitionRecord& record) override;
+  Result<std::optional<DefinitionRecord>> latest_definition(std::string_view process_id) override;
+  Result<std::optional<DefinitionRecord>> definition(std::string_view process_id,
+                                                     std::int64_t version) override;
+  Result<CaseRecord> load_case(CaseId id) override;
+  Result<std::vector<CaseRecord>> find_cases(const CaseQuery& query) override;
+  Result<Task> load_task(TaskId id) override;
+  Result<std::vector<Task>> open_tasks(const TaskFilter& filter) override;
+  Result<std::optional<JobRecord>> next_due_job(Instant now) override;
+  Result<std::optional<Instant>> next_due() override;
+  Status lease_job(JobId id, Instant until) override;
+  Result<std::vector<Subscription>> subscriptions(SubscriptionKind kind, std::string_view name,
+                                                  std::string_view key) override;
+  Result<std::vector<HistoryEvent>> history(CaseId id) override;
+  Status commit(const CaseChange& change) override;
+
+ private:
+  struct Tables;
+  std::unique_ptr<Tables> tables_;
+};
+
+}  // namespace crmflow

@@ -1,0 +1,171 @@
+// crmflow: the Store interface, where the engine keeps definitions, cases, tasks, jobs,
+// subscriptions, history and the notification outbox.
+//
+// The engine works in records and writes everything one call changed in one commit(CaseChange),
+// checked against the case's row version, so two engines (or threads) that change one case at
+// once see `conflict` instead of losing an update. Stores keep records and run no cases.
+// Records are values: nothing a store returns points into the store.
+//
+//   crmflow::MemoryStore store;              // crmflow/memory_store.hpp
+//   crmflow::Engine engine{store, {...}};
+//
+// Errors: `unavailable` when the backing database cannot be reached, `conflict` for a version
+// mismatch, `not_found` for an unknown id, `internal` for a corrupt record.
+// Thread safety: every method may be called from several threads at once.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crmflow/case.hpp"
+#include "crmflow/error.hpp"
+#include "crmflow/history.hpp"
+#include "crmflow/ids.hpp"
+#include "crmflow/notification.hpp"
+#include "crmflow/process.hpp"
+#include "crmflow/task.hpp"
+#include "crmflow/time.hpp"
+#include "crmflow/value.hpp"
+
+namespace crmflow {
+
+// The execution state of a case (tokens, joins, path, incidents). Defined by the library
+// (src/store/case_state.hpp); stores keep it as they get it (MemoryStore) or serialise it with
+// the library's functions (SqliteStore).
+struct CaseState;
+
+// One deployed version of a process.
+struct DefinitionRecord {
+  std::string process_id;
+  std::int64_t version = 0;  // 1, 2, 3, ... per process id
+  std::string content_hash;
+  std::string canonical;     // the canonical JSON text: enough to load the definition again
+  Instant deployed_at{};
+  std::shared_ptr<const Process> process;  // may be null in a record read from disk
+};
+
+struct CaseRecord {
+  CaseId id = kNoId;
+  std::string process_id;
+  std::int64_t version = 0;  // of the definition
+  std::string key;
+  CaseStatus status = CaseStatus::active;
+  int progress = 0;
+  std::string initiator;
+  Instant started_at{};
+  std::optional<Instant> ended_at;
+  Value variables;  // an object
+  // Incremented by every commit; commit(CaseChange) requires the stored one to equal
+  // CaseChange::expected_row_version.
+  std::uint64_t row_version = 0;
+  std::shared_ptr<const CaseState> state;  // never null in a stored record
+};
+
+enum class JobKind : std::uint8_t { timer, boundary_timer, alarm, service, delivery, trigger };
+
+// Something to do at a moment: fire a timer, call a handler, raise an alarm.
+struct JobRecord {
+  JobId id = kNoId;  // ids increase with creation: (due, id) is the firing order
+  CaseId case_id = kNoId;
+  JobKind kind = JobKind::timer;
+  Instant due{};
+  std::uint32_t token = 0;     // the token of the case it belongs to
+  std::uint32_t attempt = 1;   // service jobs: the try this job is (1 = first)
+  std::uint32_t index = 0;     // boundary / alarm index within its step
+  std::optional<Instant> leased_until;  // set while a worker runs it
+};
+
+enum class SubscriptionKind : std::uint8_t { message, signal };
+
+// A token waiting for a message (name and key) or a signal (name). Identified by (case, token).
+struct Subscription {
+  CaseId case_id = kNoId;
+  std::uint32_t token = 0;
+  SubscriptionKind kind = SubscriptionKind::message;
+  std::string name;
+  std::optional<std::string> key;  // nullopt: any key (message waits without `key`)
+};
+
+// Everything one engine call changed in one case, written atomically by Store::commit.
+struct CaseChange {
+  CaseRecord record;  // the new record; record.row_version must be expected_row_version + 1
+  bool is_new = false;  // insert (expected_row_version ignored) rather than update
+  std::uint64_t expected_row_version = 0;
+  std::vector<Task> tasks;  // inserted or replaced by id
+  std::vector<JobRecord> jobs_added;
+  std::vector<JobId> jobs_removed;
+  std::vector<Subscription> subscriptions_added;
+  std::vector<std::uint32_t> subscriptions_removed;  // tokens of this case
+  std::vector<HistoryEvent> history;  // appended; sequence numbers assigned by the engine
+  std::vector<Notification> outbox;
+};
+
+// What Store::open_tasks filters on (the engine resolves the directory first).
+struct TaskFilter {
+  CaseId case_id = kNoId;
+  std::string step_id;
+  // When non-empty: tasks assigned to `user`, or unassigned with `user` among the candidate users
+  // or one of `groups` among the candidate groups.
+  std::string user;
+  std::vector<std::string> groups;
+  // When non-empty (and user is empty): unassigned tasks offered to this group.
+  std::string group;
+  std::optional<Instant> due_at_or_before;
+  std::size_t limit = 0;
+  std::size_t offset = 0;
+};
+
+enum class IdKind : std::uint8_t { case_id, task_id, job_id };
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // A fresh id of that kind: increasing, never returned twice, never kNoId. Ids taken but never
+  // committed are simply skipped.
+  [[nodiscard]] virtual Result<std::uint64_t> allocate_id(IdKind kind) = 0;
+
+  // Definitions. add_definition refuses an existing (process_id, version) with `conflict`.
+  [[nodiscard]] virtual Status add_definition(const DefinitionRecord& record) = 0;
+  // The highest version of the process, or nullopt when none is deployed.
+  [[nodiscard]] virtual Result<std::optional<DefinitionRecord>> latest_definition(
+      std::string_view process_id) = 0;
+  [[nodiscard]] virtual Result<std::optional<DefinitionRecord>> definition(
+      std::string_view process_id, std::int64_t version) = 0;
+
+  // Cases. not_found for an unknown id.
+  [[nodiscard]] virtual Result<CaseRecord> load_case(CaseId id) = 0;
+  // Ordered by id.
+  [[nodiscard]] virtual Result<std::vector<CaseRecord>> find_cases(const CaseQuery& query) = 0;
+
+  // Tasks. load_task: not_found for an unknown id.
+  [[nodiscard]] virtual Result<Task> load_task(TaskId id) = 0;
+  // Open tasks only, ordered by priority desc, due asc (none last), id asc.
+  [[nodiscard]] virtual Result<std::vector<Task>> open_tasks(const TaskFilter& filter) = 0;
+
+  // Jobs. The first job by (due, id) that is due at `now` and not leased past `now`.
+  [[nodiscard]] virtual Result<std::optional<JobRecord>> next_due_job(Instant now) = 0;
+  // The earliest due moment of any job, or nullopt when there is none.
+  [[nodiscard]] virtual Result<std::optional<Instant>> next_due() = 0;
+  // Marks the job leased until `until` (not_found when it is gone: someone else finished it).
+  [[nodiscard]] virtual Status lease_job(JobId id, Instant until) = 0;
+
+  // Subscriptions waiting for a message `name` whose key equals `key` (or that take any key),
+  // or for a signal `name`; ordered by case id, then token.
+  [[nodiscard]] virtual Result<std::vector<Subscription>> subscriptions(
+      SubscriptionKind kind, std::string_view name, std::string_view key) = 0;
+
+  // The case's history in sequence order.
+  [[nodiscard]] virtual Result<std::vector<HistoryEvent>> history(CaseId id) = 0;
+
+  // Writes the change atomically. `conflict` when the stored row version is not
+  // expected_row_version (or, for is_new, the case exists); nothing is written then.
+  [[nodiscard]] virtual Status commit(const CaseChange& change) = 0;
+};
+
+}  // namespace crmflow

@@ -1,0 +1,33 @@
+// Checking and assigning case variables: declared `variables:` at start, `form` fields on
+// complete, dotted names in `set`/`output`.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crmflow/error.hpp"
+#include "crmflow/value.hpp"
+#include "model/definition.hpp"
+
+namespace crmflow::runtime {
+
+// "string", "number", ... as written in a definition.
+std::string_view type_name(model::ValueType type);
+
+// `value` as a value of `type`, or invalid_input "<what> must be <type>, not <kind>". Text in
+// ISO 8601 form is accepted for date, datetime and duration (form submissions and YAML
+// scenarios carry them as text) and converted; a whole double is accepted as an integer.
+// REQUIRES: !value.is_null().
+Result<Value> coerce(const Value& value, model::ValueType type, std::string_view what);
+
+// Sets `value` at the dotted `name` in the object `root` (`customer.phone` sets the member
+// `phone` of `customer`, creating objects on the way; a non-object on the way is replaced).
+void assign_path(Value& root, std::string_view name, Value value);
+
+// Checks the submitted `vars` (an object) against a form: required fields present and not null,
+// types, options. Returns vars with coerced values, or invalid_input naming `owner` and the field.
+Result<Value> check_form(const std::vector<model::FormField>& form, const Value& vars,
+                         std::string_view owner);
+
+}  // namespace crmflow::runtime

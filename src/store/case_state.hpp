@@ -1,0 +1,74 @@
+// The execution state of one case: where its tokens stand, what its joins hold, the steps it has
+// left, its open incidents. The runtime reads and changes it; stores keep it (MemoryStore as this
+// object, SqliteStore serialised). It refers to the definition only by dense indices
+// (model::StepIndex, model::FlowIndex, both std::uint32_t), never by name or pointer, so it stays
+// valid across processes and machines for the definition version the case runs.
+//
+// Tokens and scope instances have ids local to the case, allocated from counters here and never
+// reused (so a job or task that names a token can tell a withdrawn token from a live one).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "crmflow/time.hpp"
+
+namespace crmflow {
+
+using TokenId = std::uint32_t;
+using ScopeId = std::uint32_t;  // 0: the case's root scope
+
+// What a token is waiting for. `moving` tokens exist only inside one engine call.
+enum class WaitKind : std::uint8_t {
+  moving,    // about to enter `step` (on the run stack)
+  task,      // `ref` is the TaskId of its open task
+  job,       // `ref` is the JobId of its timer or service job
+  message,   // subscribed to a message
+  signal,    // subscribed to a signal
+  incident,  // parked at `step` until Engine::retry
+};
+
+struct Token {
+  TokenId id = 0;
+  std::uint32_t step = 0;  // model::StepIndex where it stands (or enters, while moving)
+  ScopeId scope = 0;
+  std::uint32_t via = 0xFFFFFFFFu;  // model::FlowIndex it came by; kNoFlow at the start
+  WaitKind wait = WaitKind::moving;
+  std::uint64_t ref = 0;      // task or job id, by `wait`
+  std::uint32_t attempt = 1;  // service steps: the try being made
+};
+
+// Arrivals held by a join step with several incoming flows, per scope instance. `arrived[i]`
+// counts tokens that came by the step's i-th incoming flow and wait for a firing.
+struct JoinState {
+  ScopeId scope = 0;
+  std::uint32_t step = 0;
+  std::vector<std::uint32_t> arrived;
+};
+
+// Where an open incident parks a token, and what to redo on retry.
+struct IncidentState {
+  enum class Phase : std::uint8_t {
+    enter,  // the step failed while running: retry runs it again
+    leave,  // choosing the outgoing flow failed: retry chooses again
+  };
+  TokenId token = 0;
+  std::uint32_t step = 0;
+  Phase phase = Phase::enter;
+  std::string message;
+  Instant at{};
+};
+
+struct CaseState {
+  std::vector<Token> tokens;            // live tokens, in creation order
+  std::vector<JoinState> joins;         // joins holding at least one arrival
+  std::vector<IncidentState> incidents; // open incidents, oldest first
+  std::vector<std::uint32_t> path;      // steps left, in order
+  TokenId next_token = 1;
+  ScopeId next_scope = 1;
+  std::uint64_t history_sequence = 0;   // the last history sequence number used
+  std::uint64_t notification_sequence = 0;
+};
+
+}  // namespace crmflow
