@@ -1,0 +1,126 @@
+// CaseRun: one engine call's work on one case, the token machine.
+//
+// A run starts from the case as loaded (record + execution state), applies the call (start,
+// complete a task, fire a job, retry, cancel...), moves tokens until every one waits, joins or
+// ends, settles the case's status, and hands back one CaseChange for Store::commit. It never
+// writes to the store itself (it only allocates ids and reads task rows), so a refused or failed
+// call leaves nothing behind.
+//
+// Tokens that are moving live on a stack (`stack_`), tokens that wait live in the state. A step
+// that sends tokens down several flows pushes them in reverse order, so that the first branch
+// moves as far as it can before the second (spec: "each as far as it can go before the next").
+//
+// Errors from the methods are the call's errors (a form check, a store failure): the caller
+// drops the run. Problems of the process itself (an expression that fails, no branch to take, a
+// runaway loop) are not errors of the call: they become incidents in the case.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crmflow/directory.hpp"
+#include "crmflow/engine.hpp"
+#include "crmflow/error.hpp"
+#include "crmflow/store.hpp"
+#include "expr/expression.hpp"
+#include "model/definition.hpp"
+#include "runtime/plan.hpp"
+#include "store/case_state.hpp"
+
+namespace crmflow::runtime {
+
+// What one engine call brings to a run.
+struct RunEnvironment {
+  Store& store;
+  const Directory& directory;
+  Instant now{};
+  EngineLimits limits{};
+};
+
+class CaseRun {
+ public:
+  // A run on `record` (for a new case: its id, process, key, initiator and variables set,
+  // state null). `plan` must be the plan of record's process version and outlive the run.
+  CaseRun(const ProcessPlan& plan, CaseRecord record, const RunEnvironment& env, bool is_new);
+
+  // Starts the case: case_started, and a token at the first step.
+  Status start();
+  // Completes an open task of this case (authorisation is the caller's): checks the form,
+  // merges the variables, and moves the task's token on. Errors: invalid_input (form).
+  Status complete_task(Task task, const Value& vars, std::string_view by);
+  // Records a changed task (claim, unclaim, delegate) with its history event.
+  Status update_task(Task task, EventType event, std::string_view by, Value data);
+  // Withdraws everything and marks the case cancelled.
+  Status cancel(std::string_view reason);
+  // Resolves the oldest open incident at `step` and runs the step (or its choice of flow) again.
+  // Errors: invalid_state (no incident there), invalid_input (vars not an object).
+  Status retry(model::StepIndex step, const Value& vars);
+
+  // A timer job of this case fired: its token leaves the `wait` step. Returns false (and only
+  // removes the job) when no token waits for the job any more.
+  Result<bool> fire_timer(const JobRecord& job);
+  // A message or signal reached the waiting token `token`: its variables are merged and the
+  // token leaves its `wait` step. Returns false when the token no longer waits for it.
+  Result<bool> receive(TokenId token, SubscriptionKind kind, const Value& vars);
+
+  // Moves every moving token until it waits, joins or ends; fires inclusive joins that nothing
+  // can reach any more; settles the case status. Errors: the store's only.
+  Status run();
+
+  // The change to commit. Call once, after run().
+  CaseChange take_change();
+
+  const CaseRecord& record() const { return record_; }
+  const CaseState& state() const { return state_; }
+
+ private:
+  // Step behaviour.
+  Status enter(Token token);
+  Status leave(Token token);
+  Status arrive_at_join(Token token);
+  Status fire_join(std::size_t join);
+  bool inclusive_join_ready(const JoinState& join) const;
+  bool fire_ready_joins(Status& status);
+  Status create_task(Token token, const model::Step& step);
+  Status end(Token token, const model::Step& step);
+  Status start_wait(Token token, const model::Step& step);
+  Status apply_set(const model::Step& step);
+  Status terminate(ScopeId scope);
+  Status withdraw(const Token& token);
+  void settle();
+
+  // The outgoing flows a token leaving `step` takes, in `next` order, into flows_.
+  // Errors: the incident message (a failing condition, no branch to take).
+  Status choose_flows(const model::Step& step);
+
+  // Expressions against the case's variables and `case`.
+  Result<Value> evaluate(const model::ValueSource& source) const;
+  Result<bool> condition(const expr::Expression& expression) const;
+  Result<std::string> render(const expr::Template& text) const;
+  expr::Context context() const;
+
+  void park(Token token);
+  Token* find_token(TokenId id);
+  Token* find_task_token(TaskId task);
+  void remove_token(TokenId id);
+  void raise_incident(Token token, IncidentState::Phase phase, std::string message);
+  void merge_variables(const Value& vars, model::StepIndex step, TaskId task, std::string_view by);
+  void event(EventType type, model::StepIndex step = model::kNoStep, TaskId task = kNoId,
+             std::string_view by = {}, Value data = {});
+  void left(const Token& token);
+
+  const ProcessPlan& plan_;
+  const model::Definition& def_;
+  const RunEnvironment& env_;
+  CaseRecord record_;
+  CaseState state_;
+  CaseChange change_;
+  Value case_value_;  // `case` in expressions
+  std::vector<Token> stack_;
+  std::vector<model::FlowIndex> flows_;
+  std::uint32_t moved_ = 0;
+};
+
+}  // namespace crmflow::runtime

@@ -1,0 +1,176 @@
+// The Engine's deploy, start and queries.
+#include "crmflow/engine.hpp"
+
+#include <fmt/format.h>
+
+#include "expr/scope.hpp"
+#include "runtime/engine_impl.hpp"
+#include "runtime/variables.hpp"
+
+namespace crmflow {
+
+namespace {
+
+// The start variables checked against `variables:`: required ones present, types right (ISO
+// text converted), defaults filled in (a default expression reads the variables given).
+Result<Value> check_start_variables(const model::Definition& d, const Value& given, Instant now) {
+  if (!given.is_null() && !given.is_object()) {
+    return invalid_input(fmt::format("process '{}': the start variables must be an object of "
+                                     "name: value, not {}",
+                                     d.process_id, given.kind_name()));
+  }
+  Value vars = given.is_null() ? Value{Value::Object{}} : given;
+  for (const model::VariableDeclaration& decl : d.variables) {
+    const Value* value = given.find(decl.name);
+    const std::string what = fmt::format("process '{}': variable '{}'", d.process_id, decl.name);
+    if (value == nullptr || value->is_null()) {
+      if (decl.default_value) {
+        Value fallback = decl.default_value->literal;
+        if (decl.default_value->expression) {
+          const expr::ValueScope scope{given};
+          auto computed = decl.default_value->expression->evaluate(
+              scope, expr::Context{.now = now, .zone = nullptr, .limits = {}});
+          if (!computed) {
+            return invalid_input(
+                fmt::format("{}: its default failed: {}", what, computed.error().message));
+          }
+          fallback = std::move(*computed);
+        }
+        vars.set(decl.name, std::move(fallback));
+      } else if (decl.required) {
+        return invalid_input(fmt::format("{} is required; pass it when starting the case", what));
+      }
+      continue;
+    }
+    auto checked = runtime::coerce(*value, decl.type, what);
+    if (!checked) return std::move(checked).error();
+    vars.set(decl.name, std::move(*checked));
+  }
+  return vars;
+}
+
+}  // namespace
+
+Engine::Engine(Store& store, EngineOptions options)
+    : store_(store), options_(options), impl_(nullptr) {
+  if (options_.clock == nullptr) options_.clock = &SystemClock::instance();
+  impl_ = std::make_unique<Impl>(store_, options_);
+}
+
+Engine::~Engine() = default;
+
+Result<Deployment> Engine::deploy(std::shared_ptr<const Process> process) {
+  if (process == nullptr) return invalid_input("deploy: no process given (load it first)");
+  const std::string& id = process->id();
+  auto latest = store_.latest_definition(id);
+  if (!latest) return std::move(latest).error();
+  std::int64_t version = 0;
+  if (const auto declared = process->declared_version()) {
+    auto existing = store_.definition(id, *declared);
+    if (!existing) return std::move(existing).error();
+    if (existing->has_value()) {
+      if ((*existing)->content_hash == process->content_hash()) {
+        return Deployment{id, *declared, false};
+      }
+      return conflict(fmt::format("process '{}' version {} is already deployed with other "
+                                  "content; give the new content another `version`",
+                                  id, *declared));
+    }
+    if (latest->has_value() && (*latest)->version > *declared) {
+      return conflict(fmt::format("process '{}': version {} is older than the latest deployed "
+                                  "version {}; give a higher `version`",
+                                  id, *declared, (*latest)->version));
+    }
+    version = *declared;
+  } else {
+    if (latest->has_value() && (*latest)->content_hash == process->content_hash()) {
+      return Deployment{id, (*latest)->version, false};
+    }
+    version = latest->has_value() ? (*latest)->version + 1 : 1;
+  }
+  DefinitionRecord record;
+  record.process_id = id;
+  record.version = version;
+  record.content_hash = process->content_hash();
+  record.canonical = process->definition().canonical;
+  record.deployed_at = options_.clock->now();
+  record.process = process;
+  if (auto s = store_.add_definition(record); !s) return std::move(s).error();
+  impl_->remember(runtime::make_plan(std::move(process), version));
+  return Deployment{id, version, true};
+}
+
+Result<CaseId> Engine::start(std::string_view process_id, const StartOptions& options) {
+  std::int64_t version = 0;
+  if (options.version) {
+    version = *options.version;
+  } else {
+    auto latest = store_.latest_definition(process_id);
+    if (!latest) return std::move(latest).error();
+    if (!latest->has_value()) {
+      return not_found(fmt::format("no process '{}' is deployed; deploy it first", process_id));
+    }
+    version = (*latest)->version;
+  }
+  auto plan = impl_->plan(process_id, version);
+  if (!plan) return std::move(plan).error();
+  const Instant now = impl_->now();
+  auto vars = check_start_variables(*(*plan)->definition, options.vars, now);
+  if (!vars) return std::move(vars).error();
+  auto id = store_.allocate_id(IdKind::case_id);
+  if (!id) return std::move(id).error();
+  CaseRecord record;
+  record.id = *id;
+  record.process_id = std::string{process_id};
+  record.version = version;
+  record.key = options.key;
+  record.initiator = options.by;
+  record.started_at = now;
+  record.variables = std::move(*vars);
+  const runtime::RunEnvironment env = impl_->environment(now);
+  runtime::CaseRun run{**plan, std::move(record), env, /*is_new=*/true};
+  if (auto s = run.start(); !s) return std::move(s).error();
+  if (auto s = run.run(); !s) return std::move(s).error();
+  if (auto s = impl_->commit(run); !s) return std::move(s).error();
+  return *id;
+}
+
+Result<Case> Engine::get_case(CaseId id) {
+  auto loaded = impl_->load(id);
+  if (!loaded) return std::move(loaded).error();
+  return case_view(loaded->record, *loaded->plan);
+}
+
+Result<std::vector<Case>> Engine::cases(const CaseQuery& query) {
+  auto records = store_.find_cases(query);
+  if (!records) return std::move(records).error();
+  std::vector<Case> out;
+  out.reserve(records->size());
+  for (const CaseRecord& record : *records) {
+    auto plan = impl_->plan(record.process_id, record.version);
+    if (!plan) return std::move(plan).error();
+    out.push_back(case_view(record, **plan));
+  }
+  return out;
+}
+
+Result<Task> Engine::task(TaskId id) { return store_.load_task(id); }
+
+Result<std::vector<Task>> Engine::tasks(const TaskQuery& query) {
+  TaskFilter filter;
+  filter.case_id = query.case_id;
+  filter.step_id = query.step_id;
+  filter.user = query.user;
+  if (!query.user.empty()) filter.groups = impl_->directory().groups_of(query.user);
+  filter.group = query.group;
+  if (query.overdue_only) filter.due_at_or_before = impl_->now();
+  filter.limit = query.limit;
+  filter.offset = query.offset;
+  return store_.open_tasks(filter);
+}
+
+Result<std::vector<HistoryEvent>> Engine::history(CaseId id) { return store_.history(id); }
+
+Result<std::optional<Instant>> Engine::next_due() { return store_.next_due(); }
+
+}  // namespace crmflow

@@ -1,0 +1,92 @@
+#include "runtime/engine_impl.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "store/case_state.hpp"
+
+namespace crmflow {
+
+Result<std::shared_ptr<const runtime::ProcessPlan>> Engine::Impl::plan(
+    std::string_view process_id, std::int64_t version) {
+  {
+    std::lock_guard lock{mutex_};
+    auto found = plans_.find(std::pair{std::string{process_id}, version});
+    if (found != plans_.end()) return found->second;
+  }
+  auto record = store_.definition(process_id, version);
+  if (!record) return std::move(record).error();
+  if (!record->has_value()) {
+    return not_found(fmt::format("process '{}' has no deployed version {}", process_id, version));
+  }
+  std::shared_ptr<const Process> process = (*record)->process;
+  if (process == nullptr) {
+    // A record read from disk: load the definition again from its canonical text.
+    LoadOutcome outcome = load_process((*record)->canonical,
+                                       fmt::format("{} version {}", process_id, version));
+    if (!outcome.ok()) {
+      return internal_error(fmt::format("process '{}' version {} is stored but no longer loads: {}",
+                                        process_id, version,
+                                        outcome.diagnostics.empty()
+                                            ? std::string{"unknown error"}
+                                            : outcome.diagnostics.front().format()));
+    }
+    process = outcome.process;
+  }
+  auto made = runtime::make_plan(std::move(process), version);
+  remember(made);
+  return made;
+}
+
+void Engine::Impl::remember(std::shared_ptr<const runtime::ProcessPlan> plan) {
+  std::lock_guard lock{mutex_};
+  plans_[std::pair{plan->process->id(), plan->version}] = std::move(plan);
+}
+
+Status Engine::Impl::commit(runtime::CaseRun& run) {
+  CaseChange change = run.take_change();
+  if (auto s = store_.commit(change); !s) return s;
+  if (options_.notifier != nullptr) {
+    for (const Notification& n : change.outbox) options_.notifier->queued(n);
+  }
+  return {};
+}
+
+Result<Engine::Impl::Loaded> Engine::Impl::load(CaseId id) {
+  auto record = store_.load_case(id);
+  if (!record) return std::move(record).error();
+  auto found = plan(record->process_id, record->version);
+  if (!found) return std::move(found).error();
+  return Loaded{std::move(*record), std::move(*found)};
+}
+
+Case case_view(const CaseRecord& record, const runtime::ProcessPlan& plan) {
+  const model::Definition& d = *plan.definition;
+  Case c;
+  c.id = record.id;
+  c.process_id = record.process_id;
+  c.version = record.version;
+  c.key = record.key;
+  c.status = record.status;
+  c.progress = record.progress;
+  c.initiator = record.initiator;
+  c.started_at = record.started_at;
+  c.ended_at = record.ended_at;
+  c.variables = record.variables;
+  if (record.state) {
+    const CaseState& state = *record.state;
+    for (const Token& t : state.tokens) c.active.push_back(d.steps[t.step].id);
+    for (const JoinState& j : state.joins) c.active.push_back(d.steps[j.step].id);
+    std::sort(c.active.begin(), c.active.end());
+    c.active.erase(std::unique(c.active.begin(), c.active.end()), c.active.end());
+    c.path.reserve(state.path.size());
+    for (std::uint32_t step : state.path) c.path.push_back(d.steps[step].id);
+    for (const IncidentState& i : state.incidents) {
+      c.incidents.push_back(Incident{d.steps[i.step].id, i.message, i.at});
+    }
+  }
+  return c;
+}
+
+}  // namespace crmflow

@@ -1,0 +1,59 @@
+// Engine::Impl: what the public Engine methods share: the plan cache, the environment of a call,
+// and the one way a run's change reaches the store.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "crmflow/engine.hpp"
+#include "runtime/case_run.hpp"
+#include "runtime/plan.hpp"
+
+namespace crmflow {
+
+class Engine::Impl {
+ public:
+  Impl(Store& store, const EngineOptions& options) : store_(store), options_(options) {}
+
+  Instant now() const { return options_.clock->now(); }
+  const Directory& directory() const {
+    return options_.directory != nullptr ? *options_.directory : empty_directory_;
+  }
+  runtime::RunEnvironment environment(Instant now) const {
+    return runtime::RunEnvironment{store_, directory(), now, options_.limits};
+  }
+
+  // The plan of a deployed version (cached). Errors: not_found, the store's.
+  Result<std::shared_ptr<const runtime::ProcessPlan>> plan(std::string_view process_id,
+                                                           std::int64_t version);
+  // Remembers the plan of a version just deployed.
+  void remember(std::shared_ptr<const runtime::ProcessPlan> plan);
+
+  // Commits what the run changed and hands its notifications to the notifier.
+  Status commit(runtime::CaseRun& run);
+
+  // Loads a case and its plan. Errors: not_found, the store's.
+  struct Loaded {
+    CaseRecord record;
+    std::shared_ptr<const runtime::ProcessPlan> plan;
+  };
+  Result<Loaded> load(CaseId id);
+
+ private:
+  Store& store_;
+  const EngineOptions& options_;
+  MemoryDirectory empty_directory_;
+  std::mutex mutex_;
+  std::map<std::pair<std::string, std::int64_t>, std::shared_ptr<const runtime::ProcessPlan>,
+           std::less<>>
+      plans_;
+};
+
+// Case as the API reports it: the record with where its tokens stand.
+Case case_view(const CaseRecord& record, const runtime::ProcessPlan& plan);
+
+}  // namespace crmflow
