@@ -43,6 +43,10 @@
 
 namespace crmflow {
 
+namespace runtime {
+class EngineCore;
+}  // namespace runtime
+
 struct EngineLimits {
   // Steps one call may move a case through before it becomes a runaway-loop incident.
   std::uint32_t max_steps_per_call = 10'000;
@@ -146,11 +150,10 @@ class Engine {
   [[nodiscard]] Result<std::optional<Instant>> next_due();
 
  private:
-  class Impl;
   Store& store_;
   EngineOptions options_;
   HandlerRegistry handlers_;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<runtime::EngineCore> impl_;
 };
 
 }  // namespace crmflow

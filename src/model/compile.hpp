@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "crmflow/diagnostic.hpp"
@@ -153,6 +154,7 @@ class Compiler {
   bool too_many_steps_ = false;
 
   std::unordered_map<std::string, std::uint32_t> template_index_;
+  std::unordered_set<std::string> broken_templates_;
   std::vector<PendingNext> pending_next_;      // by StepIndex
   std::vector<std::size_t> position_in_list_;  // by StepIndex
   std::vector<std::vector<StepIndex>> lists_;  // every list of steps read

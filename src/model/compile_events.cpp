@@ -121,7 +121,7 @@ std::optional<Notification> Compiler::read_notification(const YamlNode& node,
     const NamedTemplate& named = definition_.templates[found->second];
     const bool has_form = named.text != nullptr || (n.channel == "sms" && named.sms != nullptr) ||
                           (n.channel == "email" && named.email_body != nullptr);
-    if (!has_form && !n.channel.empty()) {
+    if (!has_form && !n.channel.empty() && !broken_templates_.contains(*name)) {
       error(*template_name,
             fmt::format("{}: template '{}' has no form for channel '{}'", owner, *name, n.channel));
       return std::nullopt;
@@ -391,6 +391,14 @@ void Compiler::read_boundaries(const YamlNode& node, StepIndex index, const std:
       }
       ok = ok && text && !text->empty();
       if (text) boundary.error_code = *text;
+      // BPMN: the step that threw has stopped, so nothing is left for a non-interrupting
+      // boundary to leave running.
+      if (const YamlNode* interrupting = get(*item, "interrupting");
+          interrupting != nullptr && !boundary.interrupting) {
+        error(*interrupting, fmt::format("{}: an error boundary always interrupts (the step that "
+                                         "threw has stopped): remove 'interrupting: false'",
+                                         owner));  // kept in the graph: no cascade of errors
+      }
     }
     const YamlNode* next = require(*item, owner, "next", "name the step the boundary leads to");
     std::optional<std::string> target;

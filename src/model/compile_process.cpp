@@ -196,6 +196,7 @@ void Compiler::read_templates(const YamlNode& node) {
     const std::string owner = fmt::format("template '{}'", entry.key);
     NamedTemplate named;
     named.name = std::string{entry.key};
+    const std::size_t problems_before = out_.size();
     if (is_map(*entry.value)) {
       check_fields(*entry.value, owner, kForms);
       if (const YamlNode* sms = get(*entry.value, "sms")) {
@@ -218,6 +219,8 @@ void Compiler::read_templates(const YamlNode& node) {
     } else {
       named.text = read_template(*entry.value, owner, "text");
     }
+    // A template with its own problems is not blamed again at every notify that uses it.
+    if (out_.size() != problems_before) broken_templates_.insert(named.name);
     template_index_.emplace(named.name, static_cast<std::uint32_t>(definition_.templates.size()));
     definition_.templates.push_back(std::move(named));
   }

@@ -54,7 +54,7 @@ Result<Value> check_start_variables(const model::Definition& d, const Value& giv
 Engine::Engine(Store& store, EngineOptions options)
     : store_(store), options_(options), impl_(nullptr) {
   if (options_.clock == nullptr) options_.clock = &SystemClock::instance();
-  impl_ = std::make_unique<Impl>(store_, options_);
+  impl_ = std::make_unique<runtime::EngineCore>(store_, options_);
 }
 
 Engine::~Engine() = default;
@@ -138,7 +138,7 @@ Result<CaseId> Engine::start(std::string_view process_id, const StartOptions& op
 Result<Case> Engine::get_case(CaseId id) {
   auto loaded = impl_->load(id);
   if (!loaded) return std::move(loaded).error();
-  return case_view(loaded->record, *loaded->plan);
+  return runtime::case_view(loaded->record, *loaded->plan);
 }
 
 Result<std::vector<Case>> Engine::cases(const CaseQuery& query) {
@@ -149,7 +149,7 @@ Result<std::vector<Case>> Engine::cases(const CaseQuery& query) {
   for (const CaseRecord& record : *records) {
     auto plan = impl_->plan(record.process_id, record.version);
     if (!plan) return std::move(plan).error();
-    out.push_back(case_view(record, **plan));
+    out.push_back(runtime::case_view(record, **plan));
   }
   return out;
 }

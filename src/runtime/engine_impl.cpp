@@ -6,9 +6,9 @@
 
 #include "store/case_state.hpp"
 
-namespace crmflow {
+namespace crmflow::runtime {
 
-Result<std::shared_ptr<const runtime::ProcessPlan>> Engine::Impl::plan(
+Result<std::shared_ptr<const ProcessPlan>> EngineCore::plan(
     std::string_view process_id, std::int64_t version) {
   {
     std::lock_guard lock{mutex_};
@@ -39,12 +39,12 @@ Result<std::shared_ptr<const runtime::ProcessPlan>> Engine::Impl::plan(
   return made;
 }
 
-void Engine::Impl::remember(std::shared_ptr<const runtime::ProcessPlan> plan) {
+void EngineCore::remember(std::shared_ptr<const ProcessPlan> plan) {
   std::lock_guard lock{mutex_};
   plans_[std::pair{plan->process->id(), plan->version}] = std::move(plan);
 }
 
-Status Engine::Impl::commit(runtime::CaseRun& run) {
+Status EngineCore::commit(CaseRun& run) {
   CaseChange change = run.take_change();
   if (auto s = store_.commit(change); !s) return s;
   if (options_.notifier != nullptr) {
@@ -53,7 +53,7 @@ Status Engine::Impl::commit(runtime::CaseRun& run) {
   return {};
 }
 
-Result<Engine::Impl::Loaded> Engine::Impl::load(CaseId id) {
+Result<EngineCore::Loaded> EngineCore::load(CaseId id) {
   auto record = store_.load_case(id);
   if (!record) return std::move(record).error();
   auto found = plan(record->process_id, record->version);
@@ -61,7 +61,7 @@ Result<Engine::Impl::Loaded> Engine::Impl::load(CaseId id) {
   return Loaded{std::move(*record), std::move(*found)};
 }
 
-Case case_view(const CaseRecord& record, const runtime::ProcessPlan& plan) {
+Case case_view(const CaseRecord& record, const ProcessPlan& plan) {
   const model::Definition& d = *plan.definition;
   Case c;
   c.id = record.id;
@@ -89,4 +89,4 @@ Case case_view(const CaseRecord& record, const runtime::ProcessPlan& plan) {
   return c;
 }
 
-}  // namespace crmflow
+}  // namespace crmflow::runtime

@@ -1,4 +1,4 @@
-// Engine::Impl: what the public Engine methods share: the plan cache, the environment of a call,
+// EngineCore: what the public Engine methods share: the plan cache, the environment of a call,
 // and the one way a run's change reaches the store.
 #pragma once
 
@@ -13,33 +13,33 @@
 #include "runtime/case_run.hpp"
 #include "runtime/plan.hpp"
 
-namespace crmflow {
+namespace crmflow::runtime {
 
-class Engine::Impl {
+class EngineCore {
  public:
-  Impl(Store& store, const EngineOptions& options) : store_(store), options_(options) {}
+  EngineCore(Store& store, const EngineOptions& options) : store_(store), options_(options) {}
 
   Instant now() const { return options_.clock->now(); }
   const Directory& directory() const {
     return options_.directory != nullptr ? *options_.directory : empty_directory_;
   }
-  runtime::RunEnvironment environment(Instant now) const {
-    return runtime::RunEnvironment{store_, directory(), now, options_.limits};
+  RunEnvironment environment(Instant now) const {
+    return RunEnvironment{store_, directory(), now, options_.limits};
   }
 
   // The plan of a deployed version (cached). Errors: not_found, the store's.
-  Result<std::shared_ptr<const runtime::ProcessPlan>> plan(std::string_view process_id,
+  Result<std::shared_ptr<const ProcessPlan>> plan(std::string_view process_id,
                                                            std::int64_t version);
   // Remembers the plan of a version just deployed.
-  void remember(std::shared_ptr<const runtime::ProcessPlan> plan);
+  void remember(std::shared_ptr<const ProcessPlan> plan);
 
   // Commits what the run changed and hands its notifications to the notifier.
-  Status commit(runtime::CaseRun& run);
+  Status commit(CaseRun& run);
 
   // Loads a case and its plan. Errors: not_found, the store's.
   struct Loaded {
     CaseRecord record;
-    std::shared_ptr<const runtime::ProcessPlan> plan;
+    std::shared_ptr<const ProcessPlan> plan;
   };
   Result<Loaded> load(CaseId id);
 
@@ -48,12 +48,12 @@ class Engine::Impl {
   const EngineOptions& options_;
   MemoryDirectory empty_directory_;
   std::mutex mutex_;
-  std::map<std::pair<std::string, std::int64_t>, std::shared_ptr<const runtime::ProcessPlan>,
+  std::map<std::pair<std::string, std::int64_t>, std::shared_ptr<const ProcessPlan>,
            std::less<>>
       plans_;
 };
 
 // Case as the API reports it: the record with where its tokens stand.
-Case case_view(const CaseRecord& record, const runtime::ProcessPlan& plan);
+Case case_view(const CaseRecord& record, const ProcessPlan& plan);
 
-}  // namespace crmflow
+}  // namespace crmflow::runtime

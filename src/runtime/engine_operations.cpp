@@ -1,0 +1,281 @@
+// The Engine calls that change cases: task operations, cancel, retry, messages, signals and jobs.
+// Each one loads the case, applies itself through a CaseRun and commits once.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "crmflow/engine.hpp"
+#include "runtime/engine_impl.hpp"
+
+namespace crmflow {
+
+namespace {
+
+bool contains(const std::vector<std::string>& list, std::string_view item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+std::string describe(const Task& task) {
+  return fmt::format("task {} (step '{}')", task.id, task.step_id);
+}
+
+// Whether `by` may act on an unassigned task: a candidate user, in a candidate group, or anyone
+// known when the task names no candidates at all.
+bool is_candidate(const Task& task, std::string_view by, const Directory& directory) {
+  if (task.candidate_users.empty() && task.candidate_groups.empty()) return true;
+  if (contains(task.candidate_users, by)) return true;
+  for (const std::string& group : directory.groups_of(by)) {
+    if (contains(task.candidate_groups, group)) return true;
+  }
+  return false;
+}
+
+Status check_user(std::string_view by, const Directory& directory, std::string_view action,
+                  const Task& task) {
+  if (by.empty()) {
+    return not_authorized(fmt::format("{} {}: say who acts ('by')", action, describe(task)));
+  }
+  if (!directory.has_user(by)) {
+    return not_authorized(fmt::format("{} {}: user '{}' is unknown to the directory", action,
+                                      describe(task), by));
+  }
+  return {};
+}
+
+// The assignee, or a candidate while the task is unassigned.
+Status may_act(const Task& task, std::string_view by, const Directory& directory,
+               std::string_view action) {
+  if (auto s = check_user(by, directory, action, task); !s) return s;
+  if (!task.assignee.empty()) {
+    if (task.assignee == by) return {};
+    return not_authorized(fmt::format("{} {}: it is assigned to '{}'; only they may {} it", action,
+                                      describe(task), task.assignee, action));
+  }
+  if (is_candidate(task, by, directory)) return {};
+  return not_authorized(fmt::format("{} {}: user '{}' is not among its candidates", action,
+                                    describe(task), by));
+}
+
+}  // namespace
+
+// An open task and its case, ready for a run. Errors: not_found, invalid_state.
+struct OpenTask {
+  Task task;
+  runtime::EngineCore::Loaded loaded;
+};
+
+namespace {
+
+Result<OpenTask> open_task(Store& store, runtime::EngineCore& impl, TaskId id, std::string_view action) {
+  auto task = store.load_task(id);
+  if (!task) return std::move(task).error();
+  if (task->status != TaskStatus::open) {
+    return invalid_state(fmt::format("{} {}: the task is {}", action, describe(*task),
+                                     to_string(task->status)));
+  }
+  auto loaded = impl.load(task->case_id);
+  if (!loaded) return std::move(loaded).error();
+  if (is_final(loaded->record.status)) {
+    return invalid_state(fmt::format("{} {}: its case {} is {}", action, describe(*task),
+                                     task->case_id, to_string(loaded->record.status)));
+  }
+  return OpenTask{std::move(*task), std::move(*loaded)};
+}
+
+}  // namespace
+
+Status Engine::complete(TaskId id, const CompleteOptions& options) {
+  auto open = open_task(store_, *impl_, id, "complete");
+  if (!open) return std::move(open).error();
+  if (!options.admin_override) {
+    if (auto s = may_act(open->task, options.by, impl_->directory(), "complete"); !s) return s;
+  }
+  const runtime::RunEnvironment env = impl_->environment(impl_->now());
+  runtime::CaseRun run{*open->loaded.plan, std::move(open->loaded.record), env, false};
+  if (auto s = run.complete_task(std::move(open->task), options.vars, options.by); !s) return s;
+  if (auto s = run.run(); !s) return s;
+  return impl_->commit(run);
+}
+
+namespace {
+
+Status apply_task_change(runtime::EngineCore& impl, OpenTask& open, EventType event, std::string_view by,
+                         Value data) {
+  const runtime::RunEnvironment env = impl.environment(impl.now());
+  runtime::CaseRun run{*open.loaded.plan, std::move(open.loaded.record), env, false};
+  if (auto s = run.update_task(std::move(open.task), event, by, std::move(data)); !s) return s;
+  if (auto s = run.run(); !s) return s;
+  return impl.commit(run);
+}
+
+}  // namespace
+
+Status Engine::claim(TaskId id, std::string_view by) {
+  auto open = open_task(store_, *impl_, id, "claim");
+  if (!open) return std::move(open).error();
+  const Task& task = open->task;
+  if (auto s = check_user(by, impl_->directory(), "claim", task); !s) return s;
+  if (task.assignee == by) return {};
+  if (!task.assignee.empty()) {
+    return conflict(fmt::format("claim {}: it is already claimed by '{}'", describe(task),
+                                task.assignee));
+  }
+  if (!is_candidate(task, by, impl_->directory())) {
+    return not_authorized(fmt::format("claim {}: user '{}' is not among its candidates",
+                                      describe(task), by));
+  }
+  open->task.assignee = std::string{by};
+  return apply_task_change(*impl_, *open, EventType::task_claimed, by, {});
+}
+
+Status Engine::unclaim(TaskId id, std::string_view by) {
+  auto open = open_task(store_, *impl_, id, "unclaim");
+  if (!open) return std::move(open).error();
+  const Task& task = open->task;
+  if (auto s = check_user(by, impl_->directory(), "unclaim", task); !s) return s;
+  if (task.assignee.empty()) {
+    return invalid_state(fmt::format("unclaim {}: nobody has claimed it", describe(task)));
+  }
+  if (task.assignee != by) {
+    return not_authorized(fmt::format("unclaim {}: it is assigned to '{}'; only they may unclaim "
+                                      "it",
+                                      describe(task), task.assignee));
+  }
+  open->task.assignee.clear();
+  return apply_task_change(*impl_, *open, EventType::task_unclaimed, by, {});
+}
+
+Status Engine::delegate(TaskId id, std::string_view by, std::string_view to) {
+  auto open = open_task(store_, *impl_, id, "delegate");
+  if (!open) return std::move(open).error();
+  if (auto s = may_act(open->task, by, impl_->directory(), "delegate"); !s) return s;
+  if (to.empty() || !impl_->directory().has_user(to)) {
+    return invalid_input(fmt::format("delegate {}: user '{}' is unknown to the directory",
+                                     describe(open->task), to));
+  }
+  open->task.assignee = std::string{to};
+  return apply_task_change(*impl_, *open, EventType::task_delegated, by,
+                           Value::Object{{"to", std::string{to}}});
+}
+
+Status Engine::cancel(CaseId id, std::string_view reason) {
+  auto loaded = impl_->load(id);
+  if (!loaded) return std::move(loaded).error();
+  if (is_final(loaded->record.status)) {
+    return invalid_state(fmt::format("cancel case {}: it is already {}", id,
+                                     to_string(loaded->record.status)));
+  }
+  const runtime::RunEnvironment env = impl_->environment(impl_->now());
+  runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
+  if (auto s = run.cancel(reason); !s) return s;
+  if (auto s = run.run(); !s) return s;
+  return impl_->commit(run);
+}
+
+Status Engine::retry(CaseId id, std::string_view step_id, const Value& vars) {
+  auto loaded = impl_->load(id);
+  if (!loaded) return std::move(loaded).error();
+  const auto step = loaded->plan->definition->find_step(step_id);
+  if (!step) {
+    return not_found(fmt::format("retry case {}: process '{}' has no step '{}'", id,
+                                 loaded->record.process_id, step_id));
+  }
+  if (is_final(loaded->record.status)) {
+    return invalid_state(fmt::format("retry case {}: it is {}", id,
+                                     to_string(loaded->record.status)));
+  }
+  const runtime::RunEnvironment env = impl_->environment(impl_->now());
+  runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
+  if (auto s = run.retry(*step, vars); !s) return s;
+  if (auto s = run.run(); !s) return s;
+  return impl_->commit(run);
+}
+
+namespace {
+
+// Delivers to every subscription found, one commit per case (its waits in token order).
+Result<std::vector<CaseId>> deliver(runtime::EngineCore& impl, const std::vector<Subscription>& subs,
+                                    SubscriptionKind kind, const Value& vars) {
+  std::vector<CaseId> reached;
+  for (std::size_t i = 0; i < subs.size();) {
+    const CaseId case_id = subs[i].case_id;
+    auto loaded = impl.load(case_id);
+    if (!loaded) return std::move(loaded).error();
+    const runtime::RunEnvironment env = impl.environment(impl.now());
+    runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
+    bool any = false;
+    for (; i < subs.size() && subs[i].case_id == case_id; ++i) {
+      auto received = run.receive(subs[i].token, kind, vars);
+      if (!received) return std::move(received).error();
+      any = any || *received;
+    }
+    if (!any) continue;
+    if (auto s = run.run(); !s) return std::move(s).error();
+    if (auto s = impl.commit(run); !s) return std::move(s).error();
+    reached.push_back(case_id);
+  }
+  return reached;
+}
+
+}  // namespace
+
+Result<std::vector<CaseId>> Engine::correlate(std::string_view name, std::string_view key,
+                                              const Value& vars) {
+  if (!vars.is_null() && !vars.is_object()) {
+    return invalid_input(fmt::format("message '{}': the variables must be an object", name));
+  }
+  auto subs = store_.subscriptions(SubscriptionKind::message, name, key);
+  if (!subs) return std::move(subs).error();
+  auto reached = deliver(*impl_, *subs, SubscriptionKind::message, vars);
+  if (!reached) return reached;
+  // TODO(triggers): with nobody waiting, start a case of each process with this message trigger.
+  if (reached->empty()) {
+    return not_found(fmt::format("no case waits for message '{}' with key '{}'", name, key));
+  }
+  return reached;
+}
+
+Result<std::vector<CaseId>> Engine::signal(std::string_view name, const Value& vars) {
+  if (!vars.is_null() && !vars.is_object()) {
+    return invalid_input(fmt::format("signal '{}': the variables must be an object", name));
+  }
+  auto subs = store_.subscriptions(SubscriptionKind::signal, name, {});
+  if (!subs) return std::move(subs).error();
+  return deliver(*impl_, *subs, SubscriptionKind::signal, vars);
+}
+
+Result<std::size_t> Engine::run_due(Instant now) {
+  std::size_t fired = 0;
+  for (;;) {
+    auto next = store_.next_due_job(now);
+    if (!next) return std::move(next).error();
+    if (!next->has_value()) break;
+    const JobRecord job = **next;
+    auto loaded = impl_->load(job.case_id);
+    if (!loaded) return std::move(loaded).error();
+    // While a job fires the clock reads its due moment (spec: Time).
+    const runtime::RunEnvironment env = impl_->environment(job.due);
+    runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
+    switch (job.kind) {
+      case JobKind::timer: {
+        auto moved = run.fire_timer(job);
+        if (!moved) return std::move(moved).error();
+        break;
+      }
+      case JobKind::boundary_timer:
+      case JobKind::alarm:
+      case JobKind::service:
+      case JobKind::delivery:
+      case JobKind::trigger:
+        return internal_error(fmt::format("job {} of case {}: this engine version cannot run "
+                                          "jobs of this kind yet",
+                                          job.id, job.case_id));
+    }
+    if (auto s = run.run(); !s) return std::move(s).error();
+    if (auto s = impl_->commit(run); !s) return std::move(s).error();
+    ++fired;
+  }
+  return fired;
+}
+
+}  // namespace crmflow
