@@ -1,44 +1,11 @@
 #include "expr/display.hpp"
 
-#include <cstdio>
-
 #include "expr/text_functions.hpp"
 #include "time/iso8601.hpp"
+#include "value/json_text.hpp"
 
 namespace crmflow::expr {
 namespace {
-
-void append_quoted(std::string& out, const std::string& text) {
-  out += '"';
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escape[8];
-          std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(c));
-          out += escape;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
 
 void append(std::string& out, const Value& value, bool nested) {
   switch (value.kind()) {
@@ -54,7 +21,7 @@ void append(std::string& out, const Value& value, bool nested) {
       break;
     case Value::Kind::string:
       if (nested) {
-        append_quoted(out, value.as_string());
+        json::append_quoted(out, value.as_string());
       } else {
         out += value.as_string();
       }
@@ -66,7 +33,7 @@ void append(std::string& out, const Value& value, bool nested) {
                          : value.is_datetime() ? time::format_datetime(value.as_datetime())
                                                : time::format_duration(value.as_duration());
       if (nested) {
-        append_quoted(out, text);
+        json::append_quoted(out, text);
       } else {
         out += text;
       }
@@ -89,7 +56,7 @@ void append(std::string& out, const Value& value, bool nested) {
       for (const auto& [key, member] : value.as_object()) {
         if (!first) out += ", ";
         first = false;
-        append_quoted(out, key);
+        json::append_quoted(out, key);
         out += ": ";
         append(out, member, true);
       }

@@ -1,5 +1,7 @@
 #include "expr/lexer.hpp"
 
+#include "value/utf8.hpp"
+
 #include <array>
 #include <charconv>
 #include <limits>
@@ -31,24 +33,6 @@ constexpr std::array<Keyword, 10> kKeywords{{
     {"false", TokenKind::kw_false},
     {"null", TokenKind::kw_null},
 }};
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -261,7 +245,7 @@ Token Lexer::lex_string(Token token) {
           return error_at(std::move(token), escape_column,
                           "bad escape: a low surrogate \\u cannot stand alone");
         }
-        append_utf8(value, cp);
+        text::append_utf8(value, cp);
         advance(used);
         continue;
       }

@@ -1,5 +1,7 @@
 #include "expr/text_functions.hpp"
 
+#include "value/utf8.hpp"
+
 #include <charconv>
 #include <cstdint>
 #include <vector>
@@ -36,20 +38,8 @@ char32_t decode(std::string_view text, std::size_t& pos) {
 void encode(std::string& out, char32_t cp) {
   if (cp >= 0x110000) {
     out += static_cast<char>(cp - 0x110000);
-  } else if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
   } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
+    text::append_utf8(out, cp);
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,6 +18,9 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) noexcep
 // The byte offset of the first byte that does not start a well-formed sequence, or text.size()
 // when the whole text is valid UTF-8.
 std::size_t find_invalid_utf8(std::string_view text) noexcept;
+
+// Appends the UTF-8 encoding of `cp`. REQUIRES: cp <= U+10FFFF.
+void append_utf8(std::string& out, char32_t cp);
 
 // Code points in a valid UTF-8 text (bytes that are not continuation bytes).
 std::size_t count_chars(std::string_view text) noexcept;
