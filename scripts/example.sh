@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds, and runs the crmflow runner on the bundled
-# examples (what it can do so far: validate every example and draw the phone-repair process).
+# examples: validates every process (silent when valid) and draws the phone-repair process as
+# Mermaid text and as an SVG picture (build/phone-repair.svg).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh default
 crmflow=build/default/tools/crmflow/crmflow
-"$crmflow" --version
+
+echo "== crmflow validate examples/{phone-repair,lead-to-order,credit-check,support-ticket}.yaml"
+"$crmflow" validate examples/phone-repair.yaml examples/lead-to-order.yaml \
+  examples/credit-check.yaml examples/support-ticket.yaml
+echo "all valid"
+echo "== crmflow graph examples/phone-repair.yaml --format mermaid"
+"$crmflow" graph examples/phone-repair.yaml --format mermaid
+"$crmflow" graph examples/phone-repair.yaml --format svg > build/phone-repair.svg
+echo "== wrote build/phone-repair.svg"

@@ -36,36 +36,36 @@ bool is_final(CaseStatus status) noexcept;
 
 // Something went wrong at a step and waits for an operator (Engine::retry).
 struct Incident {
-  std::string step_id;
-  std::string message;  // names the step and the error
+  std::string step_id{};
+  std::string message{};  // names the step and the error
   Instant at{};
 };
 
 struct Case {
   CaseId id = kNoId;
-  std::string process_id;
+  std::string process_id{};
   std::int64_t version = 0;  // the deployed version the case runs
-  std::string key;           // the business key given at start; may be empty
+  std::string key{};           // the business key given at start; may be empty
   CaseStatus status = CaseStatus::active;
   int progress = 0;          // 0..100 (spec: "progress")
-  std::string initiator;     // `by` of start; may be empty
+  std::string initiator{};     // `by` of start; may be empty
   Instant started_at{};
-  std::optional<Instant> ended_at;
-  Value variables;           // an object
+  std::optional<Instant> ended_at{};
+  Value variables{};           // an object
   // Where the case stands, each step id once, sorted: what scenario `expect: active` compares
   // (open tasks, waits, pending service jobs, raced waits of an event gateway, joins holding some
   // but not all of their tokens, steps with an open incident).
-  std::vector<std::string> active;
+  std::vector<std::string> active{};
   // Every step the case has left, in order (spec: scenario `path`).
-  std::vector<std::string> path;
-  std::vector<Incident> incidents;  // the open ones, oldest first
+  std::vector<std::string> path{};
+  std::vector<Incident> incidents{};  // the open ones, oldest first
 };
 
 // A filter over cases; empty fields match everything. Results are ordered by id.
 struct CaseQuery {
-  std::string process_id;
-  std::optional<CaseStatus> status;
-  std::string key;
+  std::string process_id{};
+  std::optional<CaseStatus> status{};
+  std::string key{};
   std::size_t limit = 0;  // 0: no limit
   std::size_t offset = 0;
 };

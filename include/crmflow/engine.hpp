@@ -20,6 +20,7 @@
 // Notifier allow it; handlers() must be filled before that.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -50,6 +51,8 @@ class EngineCore;
 struct EngineLimits {
   // Steps one call may move a case through before it becomes a runaway-loop incident.
   std::uint32_t max_steps_per_call = 10'000;
+  // How long a service job stays leased while its handler runs; after that it is due again.
+  std::chrono::milliseconds job_lease{std::chrono::minutes{5}};
 };
 
 struct EngineOptions {
@@ -64,21 +67,21 @@ struct EngineOptions {
 
 // What deploy() did.
 struct Deployment {
-  std::string process_id;
+  std::string process_id{};
   std::int64_t version = 0;  // the version now deployed for this content
   bool changed = false;      // false: the latest version already had this content
 };
 
 struct StartOptions {
-  std::string key;  // the business key (message keys often use it); may be empty
-  std::string by;   // the initiator (`case.initiator`); may be empty
-  Value vars;       // an object, or null for none
-  std::optional<std::int64_t> version;  // nullopt: the latest deployed
+  std::string key{};  // the business key (message keys often use it); may be empty
+  std::string by{};   // the initiator (`case.initiator`); may be empty
+  Value vars{};       // an object, or null for none
+  std::optional<std::int64_t> version{};  // nullopt: the latest deployed
 };
 
 struct CompleteOptions {
-  std::string by;
-  Value vars;  // an object, or null: checked against the step's form
+  std::string by{};
+  Value vars{};  // an object, or null: checked against the step's form
   // Skips the assignee/candidate check (administrators). `by` is still recorded.
   bool admin_override = false;
 };

@@ -25,14 +25,14 @@ namespace crmflow {
 // What a handler is told about the job it runs.
 struct JobContext {
   CaseId case_id = kNoId;
-  std::string process_id;
-  std::string step_id;
-  std::string handler;
-  std::string case_key;
-  Value input;               // `input` of the step evaluated, or all the case's variables
+  std::string process_id{};
+  std::string step_id{};
+  std::string handler{};
+  std::string case_key{};
+  Value input{};               // `input` of the step evaluated, or all the case's variables
   std::uint32_t attempt = 1; // 1 for the first try, 2 for the first retry, ...
   Instant now{};             // the moment the job fires (its due moment under run_due)
-  std::string idempotency_key;
+  std::string idempotency_key{};
 };
 
 // The outcome of a handler: exactly one of success (with result fields), a business error (a

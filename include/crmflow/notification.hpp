@@ -21,13 +21,13 @@ namespace crmflow {
 
 struct Notification {
   CaseId case_id = kNoId;
-  std::string step_id;  // the step whose `notify` (or alarm) produced it
-  std::string channel;  // "sms", "email", or a channel name the host registered
-  std::string to;       // the address on that channel
-  std::string subject;  // e-mail only; may be empty
-  std::string text;     // the text, or an e-mail's body
+  std::string step_id{};  // the step whose `notify` (or alarm) produced it
+  std::string channel{};  // "sms", "email", or a channel name the host registered
+  std::string to{};       // the address on that channel
+  std::string subject{};  // e-mail only; may be empty
+  std::string text{};     // the text, or an e-mail's body
   // Unique per notification and stable across retries of its delivery: "case/event/index".
-  std::string idempotency_key;
+  std::string idempotency_key{};
   Instant at{};  // when it was queued (the clock of the call that caused it)
 };
 

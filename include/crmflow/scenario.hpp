@@ -1,10 +1,10 @@
 // crmflow: running scenario files (spec/scenario-format.md), the YAML tests of process
 // definitions that `crmflow test` runs and the Python binding exposes.
 //
-//   crmflow::ScenarioFileOutcome outcome = crmflow::run_scenario_file("tests/scenarios/repair.yaml");
-//   for (const auto& d : outcome.diagnostics) std::cerr << d.format() << '\n';
-//   for (const auto& s : outcome.scenarios) std::cout << s.line() << '\n';  // "PASS name"
-//   return outcome.exit_code();
+//   crmflow::ScenarioFileOutcome outcome =
+//   crmflow::run_scenario_file("tests/scenarios/repair.yaml"); for (const auto& d :
+//   outcome.diagnostics) std::cerr << d.format() << '\n'; for (const auto& s : outcome.scenarios)
+//   std::cout << s.line() << '\n';  // "PASS name" return outcome.exit_code();
 //
 // Each scenario runs on a fresh engine: a manual clock at the file's `clock`, a fresh memory
 // store, the file's `users` as the directory, its fake `handlers` (failures counted per job), and

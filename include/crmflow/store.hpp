@@ -41,29 +41,29 @@ struct CaseState;
 
 // One deployed version of a process.
 struct DefinitionRecord {
-  std::string process_id;
+  std::string process_id{};
   std::int64_t version = 0;  // 1, 2, 3, ... per process id
-  std::string content_hash;
-  std::string canonical;     // the canonical JSON text: enough to load the definition again
+  std::string content_hash{};
+  std::string canonical{};     // the canonical JSON text: enough to load the definition again
   Instant deployed_at{};
-  std::shared_ptr<const Process> process;  // may be null in a record read from disk
+  std::shared_ptr<const Process> process{};  // may be null in a record read from disk
 };
 
 struct CaseRecord {
   CaseId id = kNoId;
-  std::string process_id;
+  std::string process_id{};
   std::int64_t version = 0;  // of the definition
-  std::string key;
+  std::string key{};
   CaseStatus status = CaseStatus::active;
   int progress = 0;
-  std::string initiator;
+  std::string initiator{};
   Instant started_at{};
-  std::optional<Instant> ended_at;
-  Value variables;  // an object
+  std::optional<Instant> ended_at{};
+  Value variables{};  // an object
   // Incremented by every commit; commit(CaseChange) requires the stored one to equal
   // CaseChange::expected_row_version.
   std::uint64_t row_version = 0;
-  std::shared_ptr<const CaseState> state;  // never null in a stored record
+  std::shared_ptr<const CaseState> state{};  // never null in a stored record
 };
 
 enum class JobKind : std::uint8_t { timer, boundary_timer, alarm, service, delivery, trigger };
@@ -77,7 +77,7 @@ struct JobRecord {
   std::uint32_t token = 0;     // the token of the case it belongs to
   std::uint32_t attempt = 1;   // service jobs: the try this job is (1 = first)
   std::uint32_t index = 0;     // boundary / alarm index within its step
-  std::optional<Instant> leased_until;  // set while a worker runs it
+  std::optional<Instant> leased_until{};  // set while a worker runs it
 };
 
 enum class SubscriptionKind : std::uint8_t { message, signal };
@@ -87,35 +87,35 @@ struct Subscription {
   CaseId case_id = kNoId;
   std::uint32_t token = 0;
   SubscriptionKind kind = SubscriptionKind::message;
-  std::string name;
-  std::optional<std::string> key;  // nullopt: any key (message waits without `key`)
+  std::string name{};
+  std::optional<std::string> key{};  // nullopt: any key (message waits without `key`)
 };
 
 // Everything one engine call changed in one case, written atomically by Store::commit.
 struct CaseChange {
-  CaseRecord record;  // the new record; record.row_version must be expected_row_version + 1
+  CaseRecord record{};  // the new record; record.row_version must be expected_row_version + 1
   bool is_new = false;  // insert (expected_row_version ignored) rather than update
   std::uint64_t expected_row_version = 0;
-  std::vector<Task> tasks;  // inserted or replaced by id
-  std::vector<JobRecord> jobs_added;
-  std::vector<JobId> jobs_removed;
-  std::vector<Subscription> subscriptions_added;
-  std::vector<std::uint32_t> subscriptions_removed;  // tokens of this case
-  std::vector<HistoryEvent> history;  // appended; sequence numbers assigned by the engine
-  std::vector<Notification> outbox;
+  std::vector<Task> tasks{};  // inserted or replaced by id
+  std::vector<JobRecord> jobs_added{};
+  std::vector<JobId> jobs_removed{};
+  std::vector<Subscription> subscriptions_added{};
+  std::vector<std::uint32_t> subscriptions_removed{};  // tokens of this case
+  std::vector<HistoryEvent> history{};  // appended; sequence numbers assigned by the engine
+  std::vector<Notification> outbox{};
 };
 
 // What Store::open_tasks filters on (the engine resolves the directory first).
 struct TaskFilter {
   CaseId case_id = kNoId;
-  std::string step_id;
+  std::string step_id{};
   // When non-empty: tasks assigned to `user`, or unassigned with `user` among the candidate users
   // or one of `groups` among the candidate groups.
-  std::string user;
-  std::vector<std::string> groups;
+  std::string user{};
+  std::vector<std::string> groups{};
   // When non-empty (and user is empty): unassigned tasks offered to this group.
-  std::string group;
-  std::optional<Instant> due_at_or_before;
+  std::string group{};
+  std::optional<Instant> due_at_or_before{};
   std::size_t limit = 0;
   std::size_t offset = 0;
 };

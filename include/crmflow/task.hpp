@@ -30,18 +30,18 @@ std::string_view to_string(TaskStatus status) noexcept;
 struct Task {
   TaskId id = kNoId;
   CaseId case_id = kNoId;
-  std::string process_id;
-  std::string step_id;
-  std::string name;  // the step's name template rendered when the task was created, else its id
+  std::string process_id{};
+  std::string step_id{};
+  std::string name{};  // the step's name template rendered when the task was created, else its id
   TaskStatus status = TaskStatus::open;
-  std::string assignee;  // empty: unassigned
-  std::vector<std::string> candidate_users;
-  std::vector<std::string> candidate_groups;
+  std::string assignee{};  // empty: unassigned
+  std::vector<std::string> candidate_users{};
+  std::vector<std::string> candidate_groups{};
   std::int32_t priority = 50;  // 0..100
-  std::optional<Instant> due;
+  std::optional<Instant> due{};
   Instant created_at{};
-  std::optional<Instant> ended_at;
-  std::string completed_by;  // who completed it (empty unless completed)
+  std::optional<Instant> ended_at{};
+  std::string completed_by{};  // who completed it (empty unless completed)
   // Internal link to the waiting token of the case; hosts need not read it.
   std::uint32_t token = 0;
 };
@@ -51,11 +51,11 @@ struct Task {
 struct TaskQuery {
   // The worklist of this user: tasks assigned to them, and unassigned tasks they may claim (they
   // are a candidate user, or in a candidate group according to the Directory).
-  std::string user;
+  std::string user{};
   // Only unassigned tasks offered to this group.
-  std::string group;
+  std::string group{};
   CaseId case_id = kNoId;
-  std::string step_id;
+  std::string step_id{};
   // Only tasks with a due moment at or before the engine clock's now.
   bool overdue_only = false;
   std::size_t limit = 0;  // 0: no limit

@@ -242,6 +242,8 @@ Status CaseRun::enter(Token token) {
   }
   if (plan_.is_join[token.step] && token.via != kNoFlow) return arrive_at_join(token);
   event(EventType::step_entered, token.step);
+  // A user step notifies once its task exists (`to: assignee` needs it).
+  if (step.type != StepType::user && !step.notify.empty()) notify(step, model::NotifyOn::enter, nullptr);
   switch (step.type) {
     case StepType::start:
     case StepType::send:
@@ -262,6 +264,7 @@ Status CaseRun::enter(Token token) {
     case StepType::wait:
       return start_wait(token, step);
     case StepType::service:
+      return start_service(token, step);
     case StepType::event:
     case StepType::subprocess:
     case StepType::call:
@@ -280,6 +283,7 @@ Status CaseRun::leave(Token token) {
     return {};
   }
   left(token);
+  if (!step.notify.empty()) notify(step, model::NotifyOn::complete, completing_);
   if (flows_.empty()) return {};  // the branch ends here (spec: after the last step)
   token.wait = WaitKind::moving;
   token.ref = 0;

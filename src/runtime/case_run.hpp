@@ -23,6 +23,7 @@
 #include "crmflow/directory.hpp"
 #include "crmflow/engine.hpp"
 #include "crmflow/error.hpp"
+#include "crmflow/handler.hpp"
 #include "crmflow/store.hpp"
 #include "expr/expression.hpp"
 #include "model/definition.hpp"
@@ -65,6 +66,15 @@ class CaseRun {
   // token leaves its `wait` step. Returns false when the token no longer waits for it.
   Result<bool> receive(TokenId token, SubscriptionKind kind, const Value& vars);
 
+  // What the handler of a service job is to be called with, or nullopt when there is nothing to
+  // call: no token waits for the job any more (the job is only removed), or its `input` failed
+  // (an incident is raised). Commit the run in both cases.
+  Result<std::optional<JobContext>> service_call(const JobRecord& job);
+  // Applies a handler's outcome to the token waiting for `job`: success maps the result into the
+  // variables and moves on; a failure schedules the next try (doubling backoff) or, after the
+  // step's retries, raises an incident; a business error raises an incident (no boundary yet).
+  Result<bool> finish_service(const JobRecord& job, const HandlerResult& outcome);
+
   // Moves every moving token until it waits, joins or ends; fires inclusive joins that nothing
   // can reach any more; settles the case status. Errors: the store's only.
   Status run();
@@ -86,6 +96,10 @@ class CaseRun {
   Status create_task(Token token, const model::Step& step);
   Status end(Token token, const model::Step& step);
   Status start_wait(Token token, const model::Step& step);
+  Status start_service(Token token, const model::Step& step);
+  Result<JobId> schedule(JobKind kind, Instant due, const Token& token);
+  Result<Value> evaluate_with(const model::ValueSource& source, std::string_view name,
+                              const Value& value) const;
   Status apply_set(const model::Step& step);
   Status terminate(ScopeId scope);
   Status withdraw(const Token& token);
@@ -110,6 +124,10 @@ class CaseRun {
   void event(EventType type, model::StepIndex step = model::kNoStep, TaskId task = kNoId,
              std::string_view by = {}, Value data = {});
   void left(const Token& token);
+  // Queues the step's `notify` entries for `on` (task: the step's task, for assignee/candidates).
+  void notify(const model::Step& step, model::NotifyOn on, const Task* task);
+  void queue_notification(const model::Step& step, const model::Notification& entry,
+                          const Task* task);
 
   const ProcessPlan& plan_;
   const model::Definition& def_;
@@ -121,6 +139,7 @@ class CaseRun {
   std::vector<Token> stack_;
   std::vector<model::FlowIndex> flows_;
   std::uint32_t moved_ = 0;
+  const Task* completing_ = nullptr;  // the task being completed, while its token leaves
 };
 
 }  // namespace crmflow::runtime

@@ -93,6 +93,7 @@ Status CaseRun::create_task(Token token, const Step& step) {
   token.ref = task.id;
   park(token);
   event(EventType::task_created, token.step, task.id);
+  if (!step.notify.empty()) notify(step, model::NotifyOn::enter, &task);
   change_.tasks.push_back(std::move(task));
   return {};
 }
@@ -117,11 +118,14 @@ Status CaseRun::complete_task(Task task, const Value& vars, std::string_view by)
   task.ended_at = env_.now;
   task.completed_by = by;
   const TaskId id = task.id;
-  change_.tasks.push_back(std::move(task));
   event(EventType::task_completed, token.step, id, by);
   merge_variables(*submitted, token.step, id, by);
   remove_token(token.id);
-  return leave(token);
+  completing_ = &task;
+  Status left = leave(token);
+  completing_ = nullptr;
+  change_.tasks.push_back(std::move(task));
+  return left;
 }
 
 Status CaseRun::update_task(Task task, EventType type, std::string_view by, Value data) {

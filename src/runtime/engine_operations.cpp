@@ -244,38 +244,4 @@ Result<std::vector<CaseId>> Engine::signal(std::string_view name, const Value& v
   return deliver(*impl_, *subs, SubscriptionKind::signal, vars);
 }
 
-Result<std::size_t> Engine::run_due(Instant now) {
-  std::size_t fired = 0;
-  for (;;) {
-    auto next = store_.next_due_job(now);
-    if (!next) return std::move(next).error();
-    if (!next->has_value()) break;
-    const JobRecord job = **next;
-    auto loaded = impl_->load(job.case_id);
-    if (!loaded) return std::move(loaded).error();
-    // While a job fires the clock reads its due moment (spec: Time).
-    const runtime::RunEnvironment env = impl_->environment(job.due);
-    runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
-    switch (job.kind) {
-      case JobKind::timer: {
-        auto moved = run.fire_timer(job);
-        if (!moved) return std::move(moved).error();
-        break;
-      }
-      case JobKind::boundary_timer:
-      case JobKind::alarm:
-      case JobKind::service:
-      case JobKind::delivery:
-      case JobKind::trigger:
-        return internal_error(fmt::format("job {} of case {}: this engine version cannot run "
-                                          "jobs of this kind yet",
-                                          job.id, job.case_id));
-    }
-    if (auto s = run.run(); !s) return std::move(s).error();
-    if (auto s = impl_->commit(run); !s) return std::move(s).error();
-    ++fired;
-  }
-  return fired;
-}
-
 }  // namespace crmflow

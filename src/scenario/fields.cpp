@@ -44,8 +44,8 @@ void Fields::check_fields(const Node& map, std::string_view owner,
   for (const Node::Entry& entry : map.entries()) {
     const std::string& key = entry.key.scalar();
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    error(entry.key, fmt::format("{}: unknown field '{}'{}", owner, key,
-                                 model::did_you_mean(key, allowed)));
+    error(entry.key,
+          fmt::format("{}: unknown field '{}'{}", owner, key, model::did_you_mean(key, allowed)));
   }
 }
 
@@ -90,8 +90,7 @@ std::optional<std::int64_t> Fields::integer(const Node& node, std::string_view o
   return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> Fields::text_list(const Node& node,
-                                                          std::string_view owner,
+std::optional<std::vector<std::string>> Fields::text_list(const Node& node, std::string_view owner,
                                                           std::string_view field) {
   if (!expect_list(node, owner, field)) return std::nullopt;
   std::vector<std::string> out;

@@ -39,11 +39,11 @@ class Fields {
 
   // Text: a string, or a number written plainly (`key: 1001` is the text "1001"). Booleans,
   // nulls, lists and maps are refused. `non_empty`: "" is refused too.
-  std::optional<std::string> text(const Node& node, std::string_view owner,
-                                  std::string_view field, bool non_empty = true);
-  std::optional<std::int64_t> integer(
-      const Node& node, std::string_view owner, std::string_view field, std::int64_t min,
-      std::int64_t max = std::numeric_limits<std::int64_t>::max());
+  std::optional<std::string> text(const Node& node, std::string_view owner, std::string_view field,
+                                  bool non_empty = true);
+  std::optional<std::int64_t> integer(const Node& node, std::string_view owner,
+                                      std::string_view field, std::int64_t min,
+                                      std::int64_t max = std::numeric_limits<std::int64_t>::max());
   std::optional<std::vector<std::string>> text_list(const Node& node, std::string_view owner,
                                                     std::string_view field);
   // A map of values (`vars`, `returns`), typed by the YAML 1.2 core schema.

@@ -106,7 +106,8 @@ void Reader::read_scenarios(const Node& node, ScenarioFile& file) {
     }
     if (!fields_.expect_list(*actions, owner, "do")) continue;
     if (actions->size() == 0) {
-      fields_.error(*actions, owner + ": 'do' is empty: a scenario that does nothing tests nothing");
+      fields_.error(*actions,
+                    owner + ": 'do' is empty: a scenario that does nothing tests nothing");
     }
     // A deploy adds versions for the rest of its own scenario only: each runs on a fresh engine.
     const auto file_steps = steps_by_process_;
@@ -115,6 +116,14 @@ void Reader::read_scenarios(const Node& node, ScenarioFile& file) {
     for (const Node& action_node : actions->items()) {
       if (std::optional<Action> action = read_action(action_node, cases, false)) {
         scenario.actions.push_back(std::move(*action));
+      } else if (action_node.find("start") != nullptr) {
+        // A start that could not be read still starts "a case" for the actions after it, so
+        // that they are not reported as acting on no case.
+        const Node* alias = action_node.find("as");
+        const std::string started =
+            alias != nullptr && alias->is_scalar() ? alias->scalar() : std::string{"case"};
+        cases.aliases[started] = std::string{};
+        cases.last = started;
       }
     }
     steps_by_process_ = file_steps;
@@ -152,8 +161,8 @@ std::optional<Action> Reader::read_action(const Node& item, CaseScope& cases,
       if (!is_field_of_some_action(entry.key.scalar())) break;
     }
     if (first == nullptr) {
-      fields_.error(item, fmt::format("the action is missing: write one of {}",
-                                      word_list(action_names())));
+      fields_.error(
+          item, fmt::format("the action is missing: write one of {}", word_list(action_names())));
     } else if (is_field_of_some_action(first->key.scalar())) {
       fields_.error(first->key, fmt::format("'{}' is a field of an action, but the action itself "
                                             "is missing: write one of {}",
@@ -230,13 +239,11 @@ std::optional<Action> Reader::read_expected_error(const Node& value, CaseScope& 
     fields_.error(value, fmt::format("expect_error: 'code' is required: the code the action must "
                                      "be refused with ({})",
                                      word_list(kErrorCodes)));
-  } else if (code_node->is_scalar() &&
-             (code = parse_error_code(code_node->scalar())).has_value()) {
+  } else if (code_node->is_scalar() && (code = parse_error_code(code_node->scalar())).has_value()) {
   } else {
-    fields_.error(*code_node,
-                  fmt::format("expect_error: unknown error code {}: use {}{}",
-                              model::describe(*code_node), word_list(kErrorCodes),
-                              model::did_you_mean(code_node->scalar(), kErrorCodes)));
+    fields_.error(*code_node, fmt::format("expect_error: unknown error code {}: use {}{}",
+                                          model::describe(*code_node), word_list(kErrorCodes),
+                                          model::did_you_mean(code_node->scalar(), kErrorCodes)));
   }
   std::optional<Action> action = read_action(value, cases, true);
   if (!action || !code) return std::nullopt;

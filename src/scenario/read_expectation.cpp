@@ -11,8 +11,8 @@ namespace crmflow::scenario {
 namespace {
 
 constexpr std::string_view kExpectFields[] = {
-    "case", "status", "active",     "tasks",    "worklist", "vars",  "path",
-    "progress", "sent", "sent_count", "incident", "cases",    "history"};
+    "case",     "status", "active",     "tasks",    "worklist", "vars",   "path",
+    "progress", "sent",   "sent_count", "incident", "cases",    "history"};
 // The fields that look at the whole engine rather than at one case.
 constexpr std::string_view kEngineWideFields[] = {"case", "worklist", "sent", "sent_count",
                                                   "cases"};
@@ -24,12 +24,12 @@ constexpr std::string_view kIncidentFields[] = {"step", "contains"};
 constexpr std::string_view kCasesFields[] = {"process", "status", "count"};
 constexpr std::string_view kEventFields[] = {"event", "step"};
 constexpr std::string_view kEvents[] = {
-    "case_started",         "step_entered",         "step_left",          "step_withdrawn",
-    "task_created",         "task_claimed",         "task_unclaimed",     "task_delegated",
-    "task_completed",       "task_escalated",       "timer_fired",        "alarm_fired",
-    "message_received",     "signal_received",      "job_failed",         "incident_raised",
-    "incident_resolved",    "variables_changed",    "notification_queued", "notification_sent",
-    "notification_failed",  "notification_skipped", "case_completed",     "case_terminated",
+    "case_started",        "step_entered",         "step_left",           "step_withdrawn",
+    "task_created",        "task_claimed",         "task_unclaimed",      "task_delegated",
+    "task_completed",      "task_escalated",       "timer_fired",         "alarm_fired",
+    "message_received",    "signal_received",      "job_failed",          "incident_raised",
+    "incident_resolved",   "variables_changed",    "notification_queued", "notification_sent",
+    "notification_failed", "notification_skipped", "case_completed",      "case_terminated",
     "case_cancelled"};
 
 bool is_engine_wide(std::string_view field) {
@@ -56,10 +56,9 @@ void Reader::read_expect_action(const Node& item, const Node& value, Action& act
     action.case_alias = fields_.text(*inner_case, "expect", "case");
     if (!action.case_alias) return;
   }
-  const bool needs_case = std::any_of(value.entries().begin(), value.entries().end(),
-                                      [](const Node::Entry& e) {
-                                        return !is_engine_wide(e.key.scalar());
-                                      });
+  const bool needs_case =
+      std::any_of(value.entries().begin(), value.entries().end(),
+                  [](const Node::Entry& e) { return !is_engine_wide(e.key.scalar()); });
   std::string process_id;
   if (needs_case || action.case_alias) {
     auto process = case_process(inner_case != nullptr ? value : item, value, action.case_alias,
@@ -96,8 +95,9 @@ std::optional<Expectation> Reader::read_expectation(const Node& node,
       const Node* user = value.find("user");
       const Node* steps = value.find("steps");
       if (user == nullptr || steps == nullptr) {
-        fields_.error(value, "expect: worklist: give both 'user' and 'steps' "
-                             "({user: ali, steps: [reception]})");
+        fields_.error(value,
+                      "expect: worklist: give both 'user' and 'steps' "
+                      "({user: ali, steps: [reception]})");
         continue;
       }
       auto name = fields_.text(*user, "expect: worklist", "user");
@@ -140,8 +140,9 @@ std::optional<Expectation> Reader::read_expectation(const Node& node,
       if (const Node* count = value.find("count")) {
         cases.count = fields_.integer(*count, "expect: cases", "count", 0).value_or(0);
       } else {
-        fields_.error(value, "expect: cases: 'count' is required: how many cases of that process "
-                             "are in that status");
+        fields_.error(value,
+                      "expect: cases: 'count' is required: how many cases of that process "
+                      "are in that status");
       }
       out.cases = cases;
     } else if (field == "history") {
@@ -251,8 +252,7 @@ std::optional<std::vector<ExpectedEvent>> Reader::read_history(const Node& node,
   return events;
 }
 
-std::optional<std::vector<std::string>> Reader::read_steps(const Node& node,
-                                                           std::string_view owner,
+std::optional<std::vector<std::string>> Reader::read_steps(const Node& node, std::string_view owner,
                                                            std::string_view field,
                                                            const std::string& process_id,
                                                            bool unique, bool any_process) {
@@ -266,8 +266,8 @@ std::optional<std::vector<std::string>> Reader::read_steps(const Node& node,
       // Over all cases (a worklist): the step must exist in some process of the file.
       if (!all_steps_.empty() && !some_process_unknown_ && all_steps_.count(step) == 0) {
         const std::vector<std::string_view> ids(all_steps_.begin(), all_steps_.end());
-        fields_.error(item, fmt::format("{}: no process of the file has a step '{}'{}", owner,
-                                        step, model::did_you_mean(step, ids)));
+        fields_.error(item, fmt::format("{}: no process of the file has a step '{}'{}", owner, step,
+                                        model::did_you_mean(step, ids)));
       }
     } else {
       check_step(item, step, process_id);

@@ -29,8 +29,9 @@ Reader::Reader(std::string_view text, std::string file_name, std::vector<Diagnos
 
 void Reader::read(const Node& root, ScenarioFile& file) {
   if (!root.is_mapping()) {
-    fields_.error(root, "a scenario file must be a map with at least 'scenarios' (and usually "
-                        "'processes'); see docs/scenarios.md");
+    fields_.error(root,
+                  "a scenario file must be a map with at least 'scenarios' (and usually "
+                  "'processes'); see docs/scenarios.md");
     return;
   }
   fields_.check_fields(root, "scenario file", kFileFields);
@@ -59,8 +60,9 @@ void Reader::read(const Node& root, ScenarioFile& file) {
   if (const Node* node = root.find("scenarios")) {
     read_scenarios(*node, file);
   } else {
-    fields_.error(root, "scenario file: 'scenarios' is required: the list of scenarios to run, "
-                        "each {name, do: [actions]}");
+    fields_.error(root,
+                  "scenario file: 'scenarios' is required: the list of scenarios to run, "
+                  "each {name, do: [actions]}");
   }
 }
 
@@ -77,9 +79,9 @@ std::optional<ScenarioFile> read_scenario(std::string_view text, const std::stri
     }
   } catch (const std::exception& e) {
     // Nothing below should throw; if it does (memory, a library bug), say so rather than crash.
-    own.push_back(Diagnostic{file_name, 0, 0,
-                             std::string{"internal error while reading (please report it): "} +
-                                 e.what()});
+    own.push_back(
+        Diagnostic{file_name, 0, 0,
+                   std::string{"internal error while reading (please report it): "} + e.what()});
   }
   std::stable_sort(own.begin(), own.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.line, a.column) < std::tie(b.line, b.column);

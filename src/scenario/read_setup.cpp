@@ -67,11 +67,11 @@ std::shared_ptr<const Process> Reader::load_path(const Node& node, std::string_v
   const std::string path = resolved(folder_, *written);
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) {
-    fields_.error(node, fmt::format("{}: cannot read the process file '{}' ({}): the path is "
-                                    "relative to this scenario file",
-                                    owner, *written,
-                                    std::filesystem::exists(path, error) ? "not a file"
-                                                                         : "no such file"));
+    fields_.error(
+        node, fmt::format("{}: cannot read the process file '{}' ({}): the path is "
+                          "relative to this scenario file",
+                          owner, *written,
+                          std::filesystem::exists(path, error) ? "not a file" : "no such file"));
     return nullptr;
   }
   LoadOptions options;
@@ -192,16 +192,19 @@ std::shared_ptr<const FakeHandler> Reader::read_handler(const Node& node,
     }
     if (error == nullptr) handler->error = "fake failure";
   } else if (then != nullptr) {
-    fields_.error(*then, owner + ": 'then' says what happens after the failures: it needs "
-                                 "'fail: N' beside it");
+    fields_.error(*then, owner +
+                             ": 'then' says what happens after the failures: it needs "
+                             "'fail: N' beside it");
   } else if (error != nullptr && returns != nullptr) {
-    fields_.error(*error, owner + ": a handler either 'returns' a result or fails with an "
-                                  "'error', not both (use 'fail: N' for failures before success)");
+    fields_.error(*error, owner +
+                              ": a handler either 'returns' a result or fails with an "
+                              "'error', not both (use 'fail: N' for failures before success)");
   } else if (error != nullptr) {
     handler->kind = FakeHandler::Kind::business_error;
   } else if (returns == nullptr && node.size() == 0) {
-    fields_.error(node, owner + ": say what the handler does: {returns: {...}}, {error: CODE} or "
-                                "{fail: N, error: MESSAGE, then: {...}}");
+    fields_.error(node, owner +
+                            ": say what the handler does: {returns: {...}}, {error: CODE} or "
+                            "{fail: N, error: MESSAGE, then: {...}}");
   }
   if (fields_.count() != before) return nullptr;
   return handler;

@@ -28,7 +28,7 @@ class Reader {
   // What the reader knows of one scenario's cases while it reads the actions in order.
   struct CaseScope {
     std::map<std::string, std::string, std::less<>> aliases;  // alias -> process id ("" unknown)
-    std::optional<std::string> last;                         // the most recent start's alias
+    std::optional<std::string> last;                          // the most recent start's alias
   };
 
   // read_setup.cpp

@@ -142,14 +142,14 @@ struct Action {
   std::optional<std::string> key;
   std::optional<Value> vars;  // always an object
   std::optional<std::string> by;
-  std::optional<std::string> alias;       // start: `as` (the reader fills in "case")
-  std::optional<std::int64_t> version;    // start
-  std::optional<std::string> case_alias;  // `case`: the case acted on or checked
-  std::optional<std::int64_t> task;       // `task: N`, 1-based
-  std::optional<std::string> to;          // delegate
-  std::optional<std::string> reason;      // cancel
-  Duration advance;                       // advance
-  DateTime moment;                        // at
+  std::optional<std::string> alias;         // start: `as` (the reader fills in "case")
+  std::optional<std::int64_t> version;      // start
+  std::optional<std::string> case_alias;    // `case`: the case acted on or checked
+  std::optional<std::int64_t> task;         // `task: N`, 1-based
+  std::optional<std::string> to;            // delegate
+  std::optional<std::string> reason;        // cancel
+  Duration advance;                         // advance
+  DateTime moment;                          // at
   std::shared_ptr<const Process> deployed;  // deploy: the loaded definition
   std::optional<Expectation> expect;        // expect
   std::optional<ErrorCode> expected_error;  // set when the action was written under expect_error
@@ -163,11 +163,11 @@ struct Scenario {
 
 // A whole file, read without a problem.
 struct ScenarioFile {
-  std::string file;  // as given to the reader
+  std::string file;                                       // as given to the reader
   std::vector<std::shared_ptr<const Process>> processes;  // in the order written
   std::optional<Calendars> calendars;
-  DateTime clock;  // 2026-01-01T00:00:00Z unless `clock:` says otherwise
-  bool sqlite = false;  // `store: sqlite`
+  DateTime clock;           // 2026-01-01T00:00:00Z unless `clock:` says otherwise
+  bool sqlite = false;      // `store: sqlite`
   std::vector<User> users;  // in the order written
   std::map<std::string, std::shared_ptr<const FakeHandler>> handlers;
   std::vector<Scenario> scenarios;

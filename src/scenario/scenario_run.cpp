@@ -46,11 +46,11 @@ std::string describe(const Action& action) {
   }
 }
 
-std::string refused(const Error& error) {
+}  // namespace
+
+std::string refused_text(const Error& error) {
   return fmt::format("refused with {}: {}", to_string(error.code), error.message);
 }
-
-}  // namespace
 
 ScenarioRun::ScenarioRun(const ScenarioFile& file) : file_(file), clock_(file.clock.at) {
   for (const User& user : file.users) {
@@ -58,8 +58,11 @@ ScenarioRun::ScenarioRun(const ScenarioFile& file) : file_(file), clock_(file.cl
                                                               user.addresses.end());
     directory_.add_user(user.name, user.groups, std::move(addresses));
   }
-  engine_ = std::make_unique<Engine>(
-      store_, EngineOptions{.clock = &clock_, .directory = &directory_, .notifier = &notifier_});
+  EngineOptions options;
+  options.clock = &clock_;
+  options.directory = &directory_;
+  options.notifier = &notifier_;
+  engine_ = std::make_unique<Engine>(store_, options);
   for (const auto& [name, handler] : file.handlers) {
     engine_->handlers().add(name, [handler = handler](const JobContext& job) {
       return fake_result(*handler, job.attempt);
@@ -72,14 +75,16 @@ ScenarioRun::Outcome ScenarioRun::setup() {
     return {{}, "store: sqlite is not available in this build yet; use store: memory"};
   }
   if (file_.calendars) {
-    return {{}, "calendars: business calendars cannot be given to the engine yet (planned with "
-                "the calendars issue); leave 'calendars' out to run this file"};
+    return {{},
+            "calendars: business calendars cannot be given to the engine yet (planned with "
+            "the calendars issue); leave 'calendars' out to run this file"};
   }
   for (const auto& process : file_.processes) {
     Result<Deployment> deployed = engine_->deploy(process);
     if (!deployed) {
-      return {{}, fmt::format("deploying process '{}' was {}", process->id(),
-                              refused(deployed.error()))};
+      return {{},
+              fmt::format("deploying process '{}' was {}", process->id(),
+                          refused_text(deployed.error()))};
     }
   }
   return {};
@@ -100,24 +105,24 @@ std::string ScenarioRun::run(const Scenario& scenario) {
           failure = fmt::format("expected it to be refused with {}, but it was done",
                                 to_string(*action.expected_error));
         } else if (outcome.status.error().code != *action.expected_error) {
-          failure = fmt::format("expected it to be refused with {}, but it was {}",
-                                to_string(*action.expected_error),
-                                refused(outcome.status.error()));
+          failure =
+              fmt::format("expected it to be refused with {}, but it was {}",
+                          to_string(*action.expected_error), refused_text(outcome.status.error()));
         } else if (snapshot() != before) {
-          failure = "it was refused as expected, but it changed the cases, tasks or "
-                    "notifications: a refused call must change nothing";
+          failure =
+              "it was refused as expected, but it changed the cases, tasks or "
+              "notifications: a refused call must change nothing";
         }
       } else {
         Outcome outcome = apply(action);
-        failure = !outcome.failure.empty()  ? outcome.failure
-                  : !outcome.status.ok()   ? refused(outcome.status.error())
+        failure = !outcome.failure.empty() ? outcome.failure
+                  : !outcome.status.ok()   ? refused_text(outcome.status.error())
                                            : std::string{};
       }
       if (failure.empty()) failure = fire_until(clock_.now());
       if (!failure.empty()) {
         return fmt::format("line {}: {}{}: {}", action.at.line,
-                           action.expected_error ? "expect_error " : "", describe(action),
-                           failure);
+                           action.expected_error ? "expect_error " : "", describe(action), failure);
       }
     }
     return {};
@@ -168,9 +173,10 @@ ScenarioRun::Outcome ScenarioRun::apply(const Action& action) {
     }
     case ActionKind::at:
       if (action.moment.at < clock_.now()) {
-        return {{}, fmt::format("{} is before the clock ({}): time never goes back",
-                                time::format_datetime(action.moment),
-                                time::format_instant(clock_.now()))};
+        return {
+            {},
+            fmt::format("{} is before the clock ({}): time never goes back",
+                        time::format_datetime(action.moment), time::format_instant(clock_.now()))};
       }
       return {{}, fire_until(action.moment.at)};
     case ActionKind::cancel: {
@@ -196,7 +202,10 @@ ScenarioRun::Outcome ScenarioRun::apply(const Action& action) {
 ScenarioRun::Outcome ScenarioRun::act_on_task(const Action& action) {
   Result<CaseId> id = case_of(action);
   if (!id) return {id.error(), {}};
-  Result<std::vector<Task>> open = engine_->tasks({.case_id = *id, .step_id = action.target});
+  TaskQuery query;
+  query.case_id = *id;
+  query.step_id = action.target;
+  Result<std::vector<Task>> open = engine_->tasks(query);
   if (!open) return {open.error(), {}};
   std::vector<Task> tasks = *std::move(open);
   std::sort(tasks.begin(), tasks.end(), [](const Task& a, const Task& b) {
@@ -217,8 +226,9 @@ ScenarioRun::Outcome ScenarioRun::act_on_task(const Action& action) {
     // With several open tasks, only those the acting user may work on count.
     std::vector<const Task*> mine;
     if (action.by && tasks.size() > 1) {
-      Result<std::vector<Task>> visible =
-          engine_->tasks({.user = *action.by, .case_id = *id, .step_id = action.target});
+      TaskQuery visible_query = query;
+      visible_query.user = *action.by;
+      Result<std::vector<Task>> visible = engine_->tasks(visible_query);
       if (!visible) return {visible.error(), {}};
       for (const Task& t : tasks) {
         if (std::any_of(visible->begin(), visible->end(),
@@ -234,40 +244,41 @@ ScenarioRun::Outcome ScenarioRun::act_on_task(const Action& action) {
     } else {
       std::string list;
       for (std::size_t i = 0; i < tasks.size(); ++i) {
-        list += fmt::format("{}task {} ({})", i > 0 ? ", " : "", i + 1,
-                            tasks[i].assignee.empty() ? "unassigned"
-                                                      : "assigned to " + tasks[i].assignee);
+        list += fmt::format(
+            "{}task {} ({})", i > 0 ? ", " : "", i + 1,
+            tasks[i].assignee.empty() ? "unassigned" : "assigned to " + tasks[i].assignee);
       }
-      return {{}, fmt::format("step '{}' has {} open tasks: {}; say which with 'task: N'",
-                              action.target, tasks.size(), list)};
+      return {{},
+              fmt::format("step '{}' has {} open tasks: {}; say which with 'task: N'",
+                          action.target, tasks.size(), list)};
     }
   }
   const std::string by = action.by.value_or("");
-  switch (action.kind) {
-    case ActionKind::complete:
-      return {engine_->complete(task->id, {.by = by, .vars = action.vars.value_or(Value{})}), {}};
-    case ActionKind::claim:
-      return {engine_->claim(task->id, by), {}};
-    case ActionKind::unclaim:
-      return {engine_->unclaim(task->id, by), {}};
-    default:
-      return {engine_->delegate(task->id, by, action.to.value_or("")), {}};
+  if (action.kind == ActionKind::claim) return {engine_->claim(task->id, by), {}};
+  if (action.kind == ActionKind::unclaim) return {engine_->unclaim(task->id, by), {}};
+  if (action.kind == ActionKind::delegate) {
+    return {engine_->delegate(task->id, by, action.to.value_or("")), {}};
   }
+  CompleteOptions options;
+  options.by = by;
+  options.vars = action.vars.value_or(Value{});
+  return {engine_->complete(task->id, options), {}};
 }
 
 std::string ScenarioRun::fire_until(Instant until) {
   for (int firings = 0;; ++firings) {
     if (firings == kMaxFiringsPerAction) {
-      return fmt::format("jobs keep falling due at {} (fired {} times): a timer or retry that "
-                         "never waits?",
-                         time::format_instant(clock_.now()), kMaxFiringsPerAction);
+      return fmt::format(
+          "jobs keep falling due at {} (fired {} times): a timer or retry that "
+          "never waits?",
+          time::format_instant(clock_.now()), kMaxFiringsPerAction);
     }
     Result<std::optional<Instant>> next = engine_->next_due();
-    if (!next) return "firing due jobs: " + refused(next.error());
+    if (!next) return "firing due jobs: " + refused_text(next.error());
     if (!*next || **next > until) break;
     if (**next > clock_.now()) clock_.set(**next);
     Result<std::size_t> fired = engine_->run_due(clock_.now());
-    if (!fired) return "firing due jobs: " + refused(fired.error());
+    if (!fired) return "firing due jobs: " + refused_text(fired.error());
     if (*fired == 0) break;  // due but not fireable now (leased): nothing more to do here
   }
   if (until > clock_.now()) clock_.set(until);

@@ -19,6 +19,9 @@
 
 namespace crmflow::scenario {
 
+// "refused with CODE: MESSAGE": how an error the engine returned is named in failures.
+std::string refused_text(const Error& error);
+
 class ScenarioRun {
  public:
   // REQUIRES: `file` outlives the run.
@@ -59,7 +62,7 @@ class ScenarioRun {
   RecordingNotifier notifier_;
   std::unique_ptr<Engine> engine_;
   std::map<std::string, CaseId, std::less<>> cases_;  // alias -> case
-  std::optional<std::string> last_;                    // the alias of the last start
+  std::optional<std::string> last_;                   // the alias of the last start
 };
 
 }  // namespace crmflow::scenario

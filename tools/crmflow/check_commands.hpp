@@ -20,6 +20,11 @@ int run_validate(const Arguments& args);
 // missing or failing `dot`, or --case (not available yet); 2 for an unknown format.
 int run_graph(const Arguments& args);
 
+// `crmflow test FILE...` (spec/scenario-format.md): one `PASS name` / `FAIL name: what differed`
+// line per scenario, then `N passed, N failed`. Returns 0 when none failed, 1 when some failed,
+// 2 when a file cannot be read or parsed or holds an invalid process; the highest code wins.
+int run_test(const Arguments& args);
+
 // The whole content of a file, or a message saying why it cannot be read ("no such file", "is a
 // directory", ...).
 struct FileText {

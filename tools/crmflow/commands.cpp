@@ -13,6 +13,7 @@ const std::vector<CommandSpec>& specs() {
       {"validate", "crmflow validate FILE...", 1, kUnbounded, {}},
       {"graph", "crmflow graph FILE [--format dot|svg|mermaid] [--db PATH --case ID]", 1, 1,
        {{"format", true, false}, {"case", true, false}}},
+      {"test", "crmflow test FILE...", 1, kUnbounded, {}},
   };
   return kSpecs;
 }
@@ -24,6 +25,7 @@ std::span<const CommandSpec> command_specs() { return specs(); }
 int run_command(const Arguments& args) {
   if (args.command() == "validate") return run_validate(args);
   if (args.command() == "graph") return run_graph(args);
+  if (args.command() == "test") return run_test(args);
   fmt::print(stderr, "crmflow: usage: command '{}' is not available yet\n", args.command());
   return kExitUsage;
 }

@@ -1,0 +1,88 @@
+// Engine::run_due: firing due jobs, each in a commit of its own, the clock reading the job's due
+// moment. Service handlers run between two commits: the job is leased, the handler called
+// outside any run, and its outcome applied to the case as it is then.
+#include <fmt/format.h>
+
+#include <exception>
+
+#include "crmflow/engine.hpp"
+#include "runtime/engine_impl.hpp"
+
+namespace crmflow {
+
+namespace {
+
+HandlerResult call_handler(const HandlerRegistry& handlers, const JobContext& call) {
+  const Handler* handler = handlers.find(call.handler);
+  if (handler == nullptr || !*handler) {
+    return HandlerResult::failure(
+        fmt::format("no handler is registered under '{}'; register it with "
+                    "engine.handlers().add",
+                    call.handler));
+  }
+  try {
+    return (*handler)(call);
+  } catch (const std::exception& e) {
+    return HandlerResult::failure(fmt::format("handler '{}' threw: {}", call.handler, e.what()));
+  } catch (...) {
+    return HandlerResult::failure(fmt::format("handler '{}' threw", call.handler));
+  }
+}
+
+}  // namespace
+
+Result<std::size_t> Engine::run_due(Instant now) {
+  std::size_t fired = 0;
+  for (;;) {
+    auto next = store_.next_due_job(now);
+    if (!next) return std::move(next).error();
+    if (!next->has_value()) break;
+    const JobRecord job = **next;
+    if (job.kind == JobKind::service) {
+      if (auto s = store_.lease_job(job.id, now + options_.limits.job_lease); !s) {
+        if (s.error().code == ErrorCode::not_found) continue;  // another worker finished it
+        return std::move(s).error();
+      }
+    }
+    auto loaded = impl_->load(job.case_id);
+    if (!loaded) return std::move(loaded).error();
+    // While a job fires the clock reads its due moment (spec: Time).
+    const runtime::RunEnvironment env = impl_->environment(job.due);
+    runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
+    switch (job.kind) {
+      case JobKind::timer: {
+        auto moved = run.fire_timer(job);
+        if (!moved) return std::move(moved).error();
+        break;
+      }
+      case JobKind::service: {
+        auto call = run.service_call(job);
+        if (!call) return std::move(call).error();
+        if (!call->has_value()) break;  // commit the removal or the incident
+        const HandlerResult outcome = call_handler(handlers_, **call);
+        auto reloaded = impl_->load(job.case_id);
+        if (!reloaded) return std::move(reloaded).error();
+        runtime::CaseRun after{*reloaded->plan, std::move(reloaded->record), env, false};
+        auto applied = after.finish_service(job, outcome);
+        if (!applied) return std::move(applied).error();
+        if (auto s = after.run(); !s) return std::move(s).error();
+        if (auto s = impl_->commit(after); !s) return std::move(s).error();
+        ++fired;
+        continue;
+      }
+      case JobKind::boundary_timer:
+      case JobKind::alarm:
+      case JobKind::delivery:
+      case JobKind::trigger:
+        return internal_error(fmt::format("job {} of case {}: this engine version cannot run "
+                                          "jobs of this kind yet",
+                                          job.id, job.case_id));
+    }
+    if (auto s = run.run(); !s) return std::move(s).error();
+    if (auto s = impl_->commit(run); !s) return std::move(s).error();
+    ++fired;
+  }
+  return fired;
+}
+
+}  // namespace crmflow
