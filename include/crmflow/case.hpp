@@ -45,13 +45,13 @@ struct Case {
   CaseId id = kNoId;
   std::string process_id{};
   std::int64_t version = 0;  // the deployed version the case runs
-  std::string key{};           // the business key given at start; may be empty
+  std::string key{};         // the business key given at start; may be empty
   CaseStatus status = CaseStatus::active;
-  int progress = 0;          // 0..100 (spec: "progress")
-  std::string initiator{};     // `by` of start; may be empty
+  int progress = 0;         // 0..100 (spec: "progress")
+  std::string initiator{};  // `by` of start; may be empty
   Instant started_at{};
   std::optional<Instant> ended_at{};
-  Value variables{};           // an object
+  Value variables{};  // an object
   // Where the case stands, each step id once, sorted: what scenario `expect: active` compares
   // (open tasks, waits, pending service jobs, raced waits of an event gateway, joins holding some
   // but not all of their tokens, steps with an open incident).

@@ -29,9 +29,9 @@ struct JobContext {
   std::string step_id{};
   std::string handler{};
   std::string case_key{};
-  Value input{};               // `input` of the step evaluated, or all the case's variables
-  std::uint32_t attempt = 1; // 1 for the first try, 2 for the first retry, ...
-  Instant now{};             // the moment the job fires (its due moment under run_due)
+  Value input{};              // `input` of the step evaluated, or all the case's variables
+  std::uint32_t attempt = 1;  // 1 for the first try, 2 for the first retry, ...
+  Instant now{};              // the moment the job fires (its due moment under run_due)
   std::string idempotency_key{};
 };
 
@@ -60,7 +60,9 @@ class HandlerResult {
 
  private:
   HandlerResult(Kind kind, Value result, std::string code, std::string message)
-      : kind_(kind), result_(std::move(result)), error_code_(std::move(code)),
+      : kind_(kind),
+        result_(std::move(result)),
+        error_code_(std::move(code)),
         message_(std::move(message)) {}
   Kind kind_;
   Value result_;

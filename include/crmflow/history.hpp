@@ -55,9 +55,9 @@ struct HistoryEvent {
   std::uint64_t sequence = 0;  // 1, 2, 3, ... within the case: the order events happened in
   Instant at{};
   EventType event = EventType::case_started;
-  std::string step_id{};     // empty when the event is not about a step
+  std::string step_id{};   // empty when the event is not about a step
   TaskId task_id = kNoId;  // kNoId when not about a task
-  std::string by{};          // the user who caused it, if any
+  std::string by{};        // the user who caused it, if any
   // Details (an object, or null): e.g. {"to": "sara"} for task_delegated, {"message": ...} for
   // incident_raised, {"changed": [names]} for variables_changed, {"reason": ...} for cancel.
   Value data{};

@@ -44,7 +44,7 @@ struct DefinitionRecord {
   std::string process_id{};
   std::int64_t version = 0;  // 1, 2, 3, ... per process id
   std::string content_hash{};
-  std::string canonical{};     // the canonical JSON text: enough to load the definition again
+  std::string canonical{};  // the canonical JSON text: enough to load the definition again
   Instant deployed_at{};
   std::shared_ptr<const Process> process{};  // may be null in a record read from disk
 };
@@ -74,9 +74,9 @@ struct JobRecord {
   CaseId case_id = kNoId;
   JobKind kind = JobKind::timer;
   Instant due{};
-  std::uint32_t token = 0;     // the token of the case it belongs to
-  std::uint32_t attempt = 1;   // service jobs: the try this job is (1 = first)
-  std::uint32_t index = 0;     // boundary / alarm index within its step
+  std::uint32_t token = 0;                // the token of the case it belongs to
+  std::uint32_t attempt = 1;              // service jobs: the try this job is (1 = first)
+  std::uint32_t index = 0;                // boundary / alarm index within its step
   std::optional<Instant> leased_until{};  // set while a worker runs it
 };
 
@@ -157,8 +157,9 @@ class Store {
 
   // Subscriptions waiting for a message `name` whose key equals `key` (or that take any key),
   // or for a signal `name`; ordered by case id, then token.
-  [[nodiscard]] virtual Result<std::vector<Subscription>> subscriptions(
-      SubscriptionKind kind, std::string_view name, std::string_view key) = 0;
+  [[nodiscard]] virtual Result<std::vector<Subscription>> subscriptions(SubscriptionKind kind,
+                                                                        std::string_view name,
+                                                                        std::string_view key) = 0;
 
   // The case's history in sequence order.
   [[nodiscard]] virtual Result<std::vector<HistoryEvent>> history(CaseId id) = 0;

@@ -21,8 +21,7 @@ using model::Step;
 using model::StepIndex;
 using model::StepType;
 
-CaseRun::CaseRun(const ProcessPlan& plan, CaseRecord record, const RunEnvironment& env,
-                 bool is_new)
+CaseRun::CaseRun(const ProcessPlan& plan, CaseRecord record, const RunEnvironment& env, bool is_new)
     : plan_(plan), def_(*plan.definition), env_(env), record_(std::move(record)) {
   if (record_.state) state_ = *record_.state;
   change_.is_new = is_new;
@@ -100,9 +99,9 @@ Token* CaseRun::find_task_token(TaskId task) {
 
 void CaseRun::remove_token(TokenId id) {
   auto& tokens = state_.tokens;
-  tokens.erase(std::remove_if(tokens.begin(), tokens.end(),
-                              [id](const Token& t) { return t.id == id; }),
-               tokens.end());
+  tokens.erase(
+      std::remove_if(tokens.begin(), tokens.end(), [id](const Token& t) { return t.id == id; }),
+      tokens.end());
 }
 
 void CaseRun::raise_incident(Token token, IncidentState::Phase phase, std::string message) {
@@ -114,8 +113,7 @@ void CaseRun::raise_incident(Token token, IncidentState::Phase phase, std::strin
       IncidentState{token.id, token.step, phase, std::move(message), env_.now});
 }
 
-void CaseRun::merge_variables(const Value& vars, StepIndex step, TaskId task,
-                              std::string_view by) {
+void CaseRun::merge_variables(const Value& vars, StepIndex step, TaskId task, std::string_view by) {
   if (!vars.is_object() || vars.size() == 0) return;
   Value::List names;
   for (const auto& [name, value] : vars.as_object()) {
@@ -180,8 +178,8 @@ Status CaseRun::retry(StepIndex step, const Value& vars) {
   event(EventType::incident_resolved, step);
   Token* parked = find_token(incident.token);
   if (parked == nullptr) {
-    return internal_error(fmt::format("case {}: the incident at '{}' has no token", record_.id,
-                                      def_.steps[step].id));
+    return internal_error(
+        fmt::format("case {}: the incident at '{}' has no token", record_.id, def_.steps[step].id));
   }
   Token token = *parked;
   remove_token(token.id);
@@ -243,7 +241,8 @@ Status CaseRun::enter(Token token) {
   if (plan_.is_join[token.step] && token.via != kNoFlow) return arrive_at_join(token);
   event(EventType::step_entered, token.step);
   // A user step notifies once its task exists (`to: assignee` needs it).
-  if (step.type != StepType::user && !step.notify.empty()) notify(step, model::NotifyOn::enter, nullptr);
+  if (step.type != StepType::user && !step.notify.empty())
+    notify(step, model::NotifyOn::enter, nullptr);
   switch (step.type) {
     case StepType::start:
     case StepType::send:
@@ -312,10 +311,10 @@ Status CaseRun::choose_flows(const Step& step) {
     if (flow.when) {
       auto value = condition(*flow.when);
       if (!value) {
-        return invalid_input(fmt::format("step '{}': the condition `{}` of the branch to '{}' "
-                                         "failed: {}",
-                                         step.id, flow.when->text(), def_.steps[flow.to].id,
-                                         value.error().message));
+        return invalid_input(
+            fmt::format("step '{}': the condition `{}` of the branch to '{}' "
+                        "failed: {}",
+                        step.id, flow.when->text(), def_.steps[flow.to].id, value.error().message));
       }
       take = *value;
     }
@@ -329,10 +328,11 @@ Status CaseRun::choose_flows(const Step& step) {
     return {};
   }
   if (step.outgoing.empty()) return {};
-  return invalid_input(fmt::format("step '{}': no branch to take: no condition is true and there "
-                                   "is no default branch; add `default: true` to one branch, or "
-                                   "change the variables and retry",
-                                   step.id));
+  return invalid_input(
+      fmt::format("step '{}': no branch to take: no condition is true and there "
+                  "is no default branch; add `default: true` to one branch, or "
+                  "change the variables and retry",
+                  step.id));
 }
 
 Status CaseRun::apply_set(const Step& step) {

@@ -140,14 +140,15 @@ Result<bool> CaseRun::finish_service(const JobRecord& job, const HandlerResult& 
         Value::Object{{"message", outcome.message()},
                       {"attempt", static_cast<std::int64_t>(job.attempt)}});
   if (job.attempt > service.retries) {
-    raise_incident(token, IncidentState::Phase::enter,
-                   fmt::format("step '{}': handler '{}' failed after {} {}: {}", step.id,
-                               service.handler, job.attempt, job.attempt == 1 ? "try" : "tries",
-                               outcome.message()));
+    raise_incident(
+        token, IncidentState::Phase::enter,
+        fmt::format("step '{}': handler '{}' failed after {} {}: {}", step.id, service.handler,
+                    job.attempt, job.attempt == 1 ? "try" : "tries", outcome.message()));
     return true;
   }
   // The n-th retry waits retry_backoff × 2^(n-1) after the failure.
-  auto backoff = time::multiply(service.retry_backoff, std::int64_t{1} << std::min<std::uint32_t>(job.attempt - 1, 30));
+  auto backoff = time::multiply(service.retry_backoff,
+                                std::int64_t{1} << std::min<std::uint32_t>(job.attempt - 1, 30));
   Result<Instant> due = backoff ? time::add(env_.now, *backoff, nullptr)
                                 : Result<Instant>{std::move(backoff).error()};
   if (!due) {

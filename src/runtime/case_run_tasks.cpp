@@ -23,8 +23,8 @@ Result<Instant> due_moment(const Value& value, const std::string& step_id) {
     if (auto dt = time::parse_datetime(value.as_string(), nullptr)) return dt->at;
     if (auto d = time::parse_date(value.as_string())) return Instant{d->day};
   }
-  return invalid_input(fmt::format("step '{}': `due` must give a datetime, not {}", step_id,
-                                   value.kind_name()));
+  return invalid_input(
+      fmt::format("step '{}': `due` must give a datetime, not {}", step_id, value.kind_name()));
 }
 
 void add_unique(std::vector<std::string>& list, std::string item) {
@@ -48,9 +48,9 @@ Status CaseRun::create_task(Token token, const Step& step) {
   task.token = token.id;
   // Every text is rendered before anything is recorded, so a failing one leaves no half task.
   auto fail = [&](std::string_view field, const Error& error) {
-    raise_incident(token, IncidentState::Phase::enter,
-                   fmt::format("step '{}': rendering {} failed: {}", step.id, field,
-                               error.message));
+    raise_incident(
+        token, IncidentState::Phase::enter,
+        fmt::format("step '{}': rendering {} failed: {}", step.id, field, error.message));
     return Status{};
   };
   if (step.name_template) {
@@ -100,9 +100,10 @@ Status CaseRun::create_task(Token token, const Step& step) {
 
 Status CaseRun::complete_task(Task task, const Value& vars, std::string_view by) {
   if (!vars.is_null() && !vars.is_object()) {
-    return invalid_input(fmt::format("completing task {}: the variables must be an object of "
-                                     "name: value",
-                                     task.id));
+    return invalid_input(
+        fmt::format("completing task {}: the variables must be an object of "
+                    "name: value",
+                    task.id));
   }
   Token* parked = find_task_token(task.id);
   if (parked == nullptr) {

@@ -104,16 +104,16 @@ Result<bool> CaseRun::fire_timer(const JobRecord& job) {
 }
 
 Result<bool> CaseRun::receive(TokenId id, SubscriptionKind kind, const Value& vars) {
-  const WaitKind expected = kind == SubscriptionKind::message ? WaitKind::message
-                                                              : WaitKind::signal;
+  const WaitKind expected =
+      kind == SubscriptionKind::message ? WaitKind::message : WaitKind::signal;
   Token* parked = find_token(id);
   if (parked == nullptr || parked->wait != expected) return false;
   const Token token = *parked;
   remove_token(token.id);
   change_.subscriptions_removed.push_back(token.id);
-  event(kind == SubscriptionKind::message ? EventType::message_received
-                                          : EventType::signal_received,
-        token.step);
+  event(
+      kind == SubscriptionKind::message ? EventType::message_received : EventType::signal_received,
+      token.step);
   merge_variables(vars, token.step, kNoId, {});
   if (auto s = leave(token); !s) return std::move(s).error();
   return true;

@@ -15,9 +15,10 @@ namespace {
 // text converted), defaults filled in (a default expression reads the variables given).
 Result<Value> check_start_variables(const model::Definition& d, const Value& given, Instant now) {
   if (!given.is_null() && !given.is_object()) {
-    return invalid_input(fmt::format("process '{}': the start variables must be an object of "
-                                     "name: value, not {}",
-                                     d.process_id, given.kind_name()));
+    return invalid_input(
+        fmt::format("process '{}': the start variables must be an object of "
+                    "name: value, not {}",
+                    d.process_id, given.kind_name()));
   }
   Value vars = given.is_null() ? Value{Value::Object{}} : given;
   for (const model::VariableDeclaration& decl : d.variables) {
@@ -72,14 +73,16 @@ Result<Deployment> Engine::deploy(std::shared_ptr<const Process> process) {
       if ((*existing)->content_hash == process->content_hash()) {
         return Deployment{id, *declared, false};
       }
-      return conflict(fmt::format("process '{}' version {} is already deployed with other "
-                                  "content; give the new content another `version`",
-                                  id, *declared));
+      return conflict(
+          fmt::format("process '{}' version {} is already deployed with other "
+                      "content; give the new content another `version`",
+                      id, *declared));
     }
     if (latest->has_value() && (*latest)->version > *declared) {
-      return conflict(fmt::format("process '{}': version {} is older than the latest deployed "
-                                  "version {}; give a higher `version`",
-                                  id, *declared, (*latest)->version));
+      return conflict(
+          fmt::format("process '{}': version {} is older than the latest deployed "
+                      "version {}; give a higher `version`",
+                      id, *declared, (*latest)->version));
     }
     version = *declared;
   } else {

@@ -8,8 +8,8 @@
 
 namespace crmflow::runtime {
 
-Result<std::shared_ptr<const ProcessPlan>> EngineCore::plan(
-    std::string_view process_id, std::int64_t version) {
+Result<std::shared_ptr<const ProcessPlan>> EngineCore::plan(std::string_view process_id,
+                                                            std::int64_t version) {
   {
     std::lock_guard lock{mutex_};
     auto found = plans_.find(std::pair{std::string{process_id}, version});
@@ -23,14 +23,13 @@ Result<std::shared_ptr<const ProcessPlan>> EngineCore::plan(
   std::shared_ptr<const Process> process = (*record)->process;
   if (process == nullptr) {
     // A record read from disk: load the definition again from its canonical text.
-    LoadOutcome outcome = load_process((*record)->canonical,
-                                       fmt::format("{} version {}", process_id, version));
+    LoadOutcome outcome =
+        load_process((*record)->canonical, fmt::format("{} version {}", process_id, version));
     if (!outcome.ok()) {
-      return internal_error(fmt::format("process '{}' version {} is stored but no longer loads: {}",
-                                        process_id, version,
-                                        outcome.diagnostics.empty()
-                                            ? std::string{"unknown error"}
-                                            : outcome.diagnostics.front().format()));
+      return internal_error(fmt::format(
+          "process '{}' version {} is stored but no longer loads: {}", process_id, version,
+          outcome.diagnostics.empty() ? std::string{"unknown error"}
+                                      : outcome.diagnostics.front().format()));
     }
     process = outcome.process;
   }

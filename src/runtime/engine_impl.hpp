@@ -29,7 +29,7 @@ class EngineCore {
 
   // The plan of a deployed version (cached). Errors: not_found, the store's.
   Result<std::shared_ptr<const ProcessPlan>> plan(std::string_view process_id,
-                                                           std::int64_t version);
+                                                  std::int64_t version);
   // Remembers the plan of a version just deployed.
   void remember(std::shared_ptr<const ProcessPlan> plan);
 
@@ -48,8 +48,7 @@ class EngineCore {
   const EngineOptions& options_;
   MemoryDirectory empty_directory_;
   std::mutex mutex_;
-  std::map<std::pair<std::string, std::int64_t>, std::shared_ptr<const ProcessPlan>,
-           std::less<>>
+  std::map<std::pair<std::string, std::int64_t>, std::shared_ptr<const ProcessPlan>, std::less<>>
       plans_;
 };
 

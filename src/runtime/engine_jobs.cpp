@@ -74,9 +74,10 @@ Result<std::size_t> Engine::run_due(Instant now) {
       case JobKind::alarm:
       case JobKind::delivery:
       case JobKind::trigger:
-        return internal_error(fmt::format("job {} of case {}: this engine version cannot run "
-                                          "jobs of this kind yet",
-                                          job.id, job.case_id));
+        return internal_error(
+            fmt::format("job {} of case {}: this engine version cannot run "
+                        "jobs of this kind yet",
+                        job.id, job.case_id));
     }
     if (auto s = run.run(); !s) return std::move(s).error();
     if (auto s = impl_->commit(run); !s) return std::move(s).error();

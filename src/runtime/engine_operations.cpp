@@ -36,8 +36,8 @@ Status check_user(std::string_view by, const Directory& directory, std::string_v
     return not_authorized(fmt::format("{} {}: say who acts ('by')", action, describe(task)));
   }
   if (!directory.has_user(by)) {
-    return not_authorized(fmt::format("{} {}: user '{}' is unknown to the directory", action,
-                                      describe(task), by));
+    return not_authorized(
+        fmt::format("{} {}: user '{}' is unknown to the directory", action, describe(task), by));
   }
   return {};
 }
@@ -52,8 +52,8 @@ Status may_act(const Task& task, std::string_view by, const Directory& directory
                                       describe(task), task.assignee, action));
   }
   if (is_candidate(task, by, directory)) return {};
-  return not_authorized(fmt::format("{} {}: user '{}' is not among its candidates", action,
-                                    describe(task), by));
+  return not_authorized(
+      fmt::format("{} {}: user '{}' is not among its candidates", action, describe(task), by));
 }
 
 }  // namespace
@@ -66,12 +66,13 @@ struct OpenTask {
 
 namespace {
 
-Result<OpenTask> open_task(Store& store, runtime::EngineCore& impl, TaskId id, std::string_view action) {
+Result<OpenTask> open_task(Store& store, runtime::EngineCore& impl, TaskId id,
+                           std::string_view action) {
   auto task = store.load_task(id);
   if (!task) return std::move(task).error();
   if (task->status != TaskStatus::open) {
-    return invalid_state(fmt::format("{} {}: the task is {}", action, describe(*task),
-                                     to_string(task->status)));
+    return invalid_state(
+        fmt::format("{} {}: the task is {}", action, describe(*task), to_string(task->status)));
   }
   auto loaded = impl.load(task->case_id);
   if (!loaded) return std::move(loaded).error();
@@ -99,8 +100,8 @@ Status Engine::complete(TaskId id, const CompleteOptions& options) {
 
 namespace {
 
-Status apply_task_change(runtime::EngineCore& impl, OpenTask& open, EventType event, std::string_view by,
-                         Value data) {
+Status apply_task_change(runtime::EngineCore& impl, OpenTask& open, EventType event,
+                         std::string_view by, Value data) {
   const runtime::RunEnvironment env = impl.environment(impl.now());
   runtime::CaseRun run{*open.loaded.plan, std::move(open.loaded.record), env, false};
   if (auto s = run.update_task(std::move(open.task), event, by, std::move(data)); !s) return s;
@@ -117,12 +118,12 @@ Status Engine::claim(TaskId id, std::string_view by) {
   if (auto s = check_user(by, impl_->directory(), "claim", task); !s) return s;
   if (task.assignee == by) return {};
   if (!task.assignee.empty()) {
-    return conflict(fmt::format("claim {}: it is already claimed by '{}'", describe(task),
-                                task.assignee));
+    return conflict(
+        fmt::format("claim {}: it is already claimed by '{}'", describe(task), task.assignee));
   }
   if (!is_candidate(task, by, impl_->directory())) {
-    return not_authorized(fmt::format("claim {}: user '{}' is not among its candidates",
-                                      describe(task), by));
+    return not_authorized(
+        fmt::format("claim {}: user '{}' is not among its candidates", describe(task), by));
   }
   open->task.assignee = std::string{by};
   return apply_task_change(*impl_, *open, EventType::task_claimed, by, {});
@@ -137,9 +138,10 @@ Status Engine::unclaim(TaskId id, std::string_view by) {
     return invalid_state(fmt::format("unclaim {}: nobody has claimed it", describe(task)));
   }
   if (task.assignee != by) {
-    return not_authorized(fmt::format("unclaim {}: it is assigned to '{}'; only they may unclaim "
-                                      "it",
-                                      describe(task), task.assignee));
+    return not_authorized(
+        fmt::format("unclaim {}: it is assigned to '{}'; only they may unclaim "
+                    "it",
+                    describe(task), task.assignee));
   }
   open->task.assignee.clear();
   return apply_task_change(*impl_, *open, EventType::task_unclaimed, by, {});
@@ -162,8 +164,8 @@ Status Engine::cancel(CaseId id, std::string_view reason) {
   auto loaded = impl_->load(id);
   if (!loaded) return std::move(loaded).error();
   if (is_final(loaded->record.status)) {
-    return invalid_state(fmt::format("cancel case {}: it is already {}", id,
-                                     to_string(loaded->record.status)));
+    return invalid_state(
+        fmt::format("cancel case {}: it is already {}", id, to_string(loaded->record.status)));
   }
   const runtime::RunEnvironment env = impl_->environment(impl_->now());
   runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
@@ -181,8 +183,8 @@ Status Engine::retry(CaseId id, std::string_view step_id, const Value& vars) {
                                  loaded->record.process_id, step_id));
   }
   if (is_final(loaded->record.status)) {
-    return invalid_state(fmt::format("retry case {}: it is {}", id,
-                                     to_string(loaded->record.status)));
+    return invalid_state(
+        fmt::format("retry case {}: it is {}", id, to_string(loaded->record.status)));
   }
   const runtime::RunEnvironment env = impl_->environment(impl_->now());
   runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
@@ -194,8 +196,9 @@ Status Engine::retry(CaseId id, std::string_view step_id, const Value& vars) {
 namespace {
 
 // Delivers to every subscription found, one commit per case (its waits in token order).
-Result<std::vector<CaseId>> deliver(runtime::EngineCore& impl, const std::vector<Subscription>& subs,
-                                    SubscriptionKind kind, const Value& vars) {
+Result<std::vector<CaseId>> deliver(runtime::EngineCore& impl,
+                                    const std::vector<Subscription>& subs, SubscriptionKind kind,
+                                    const Value& vars) {
   std::vector<CaseId> reached;
   for (std::size_t i = 0; i < subs.size();) {
     const CaseId case_id = subs[i].case_id;

@@ -13,17 +13,28 @@ using model::ValueType;
 
 std::string_view type_name(ValueType type) {
   switch (type) {
-    case ValueType::string: return "string";
-    case ValueType::text: return "text";
-    case ValueType::number: return "number";
-    case ValueType::integer: return "integer";
-    case ValueType::boolean: return "boolean";
-    case ValueType::date: return "date";
-    case ValueType::datetime: return "datetime";
-    case ValueType::duration: return "duration";
-    case ValueType::list: return "list";
-    case ValueType::object: return "object";
-    case ValueType::any: return "any";
+    case ValueType::string:
+      return "string";
+    case ValueType::text:
+      return "text";
+    case ValueType::number:
+      return "number";
+    case ValueType::integer:
+      return "integer";
+    case ValueType::boolean:
+      return "boolean";
+    case ValueType::date:
+      return "date";
+    case ValueType::datetime:
+      return "datetime";
+    case ValueType::duration:
+      return "duration";
+    case ValueType::list:
+      return "list";
+    case ValueType::object:
+      return "object";
+    case ValueType::any:
+      return "any";
   }
   return "any";
 }
@@ -40,7 +51,8 @@ Error wrong_type(const Value& value, ValueType type, std::string_view what) {
 
 Result<Value> coerce(const Value& value, ValueType type, std::string_view what) {
   switch (type) {
-    case ValueType::any: return value;
+    case ValueType::any:
+      return value;
     case ValueType::string:
     case ValueType::text:
       if (value.is_string()) return value;

@@ -61,13 +61,13 @@ struct IncidentState {
 };
 
 struct CaseState {
-  std::vector<Token> tokens;            // live tokens, in creation order
-  std::vector<JoinState> joins;         // joins holding at least one arrival
-  std::vector<IncidentState> incidents; // open incidents, oldest first
-  std::vector<std::uint32_t> path;      // steps left, in order
+  std::vector<Token> tokens;             // live tokens, in creation order
+  std::vector<JoinState> joins;          // joins holding at least one arrival
+  std::vector<IncidentState> incidents;  // open incidents, oldest first
+  std::vector<std::uint32_t> path;       // steps left, in order
   TokenId next_token = 1;
   ScopeId next_scope = 1;
-  std::uint64_t history_sequence = 0;   // the last history sequence number used
+  std::uint64_t history_sequence = 0;  // the last history sequence number used
   std::uint64_t notification_sequence = 0;
 };
 

@@ -42,9 +42,8 @@ Result<std::uint64_t> MemoryStore::allocate_id(IdKind kind) {
 Status MemoryStore::add_definition(const DefinitionRecord& record) {
   std::lock_guard lock{tables_->mutex};
   auto& versions = tables_->definitions[record.process_id];
-  const bool exists = std::any_of(versions.begin(), versions.end(), [&](const auto& d) {
-    return d.version == record.version;
-  });
+  const bool exists = std::any_of(versions.begin(), versions.end(),
+                                  [&](const auto& d) { return d.version == record.version; });
   if (exists) {
     return conflict("process '" + record.process_id + "' version " +
                     std::to_string(record.version) + " is already deployed");

@@ -14,11 +14,11 @@ constexpr std::array<std::string_view, 5> kCaseStatusNames = {"active", "complet
                                                               "cancelled", "incident"};
 
 constexpr std::array<std::string_view, 25> kEventNames = {
-    "case_started",        "step_entered",        "step_left",            "step_withdrawn",
-    "task_created",        "task_claimed",        "task_unclaimed",       "task_delegated",
-    "task_completed",      "task_escalated",      "timer_fired",          "alarm_fired",
-    "message_received",    "signal_received",     "job_failed",           "incident_raised",
-    "incident_resolved",   "variables_changed",   "notification_queued",  "notification_sent",
+    "case_started",        "step_entered",         "step_left",           "step_withdrawn",
+    "task_created",        "task_claimed",         "task_unclaimed",      "task_delegated",
+    "task_completed",      "task_escalated",       "timer_fired",         "alarm_fired",
+    "message_received",    "signal_received",      "job_failed",          "incident_raised",
+    "incident_resolved",   "variables_changed",    "notification_queued", "notification_sent",
     "notification_failed", "notification_skipped", "case_completed",      "case_terminated",
     "case_cancelled",
 };
@@ -44,9 +44,12 @@ bool is_final(CaseStatus status) noexcept {
 
 std::string_view to_string(TaskStatus status) noexcept {
   switch (status) {
-    case TaskStatus::open: return "open";
-    case TaskStatus::completed: return "completed";
-    case TaskStatus::withdrawn: return "withdrawn";
+    case TaskStatus::open:
+      return "open";
+    case TaskStatus::completed:
+      return "completed";
+    case TaskStatus::withdrawn:
+      return "withdrawn";
   }
   return "open";
 }

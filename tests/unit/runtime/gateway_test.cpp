@@ -80,8 +80,7 @@ steps:
   CHECK(w.status(id) == CaseStatus::active);  // the join still holds a token
 }
 
-TEST_CASE("two branches into one user step without a join make two tasks",
-          "[runtime][merge]") {
+TEST_CASE("two branches into one user step without a join make two tasks", "[runtime][merge]") {
   World w;
   w.deploy(R"(
 process: merge

@@ -142,8 +142,8 @@ steps:
   const Case c = w.get(id);
   CHECK(c.status == CaseStatus::incident);
   REQUIRE(c.incidents.size() == 1);
-  CHECK_THAT(c.incidents[0].message, Catch::Contains("step 'compute'") &&
-                                         Catch::Contains("setting 'x' failed"));
+  CHECK_THAT(c.incidents[0].message,
+             Catch::Contains("step 'compute'") && Catch::Contains("setting 'x' failed"));
   REQUIRE(w.engine.retry(id, "compute", Value::Object{{"name", 4}}).ok());
   CHECK(w.get(id).variables["x"] == Value{8});
   CHECK(w.status(id) == CaseStatus::completed);
@@ -231,8 +231,8 @@ steps:
   REQUIRE_FALSE(not_object.ok());
   CHECK(not_object.error().code == ErrorCode::invalid_input);
 
-  const CaseId id = w.start(
-      "typed", Value::Object{{"customer", Value::Object{}}, {"when", "2026-02-02"}});
+  const CaseId id =
+      w.start("typed", Value::Object{{"customer", Value::Object{}}, {"when", "2026-02-02"}});
   const Case c = w.get(id);
   CHECK(c.variables["amount"] == Value{5});
   CHECK(c.variables["doubled"].is_null());  // the default reads the variables given: no amount

@@ -123,9 +123,8 @@ steps:
   - {id: a, type: service, handler: missing, retries: 0}
   - {id: b, type: service, handler: thrower, retries: 0}
 )yaml");
-  w.engine.handlers().add("thrower", [](const JobContext&) -> HandlerResult {
-    throw std::runtime_error("boom");
-  });
+  w.engine.handlers().add(
+      "thrower", [](const JobContext&) -> HandlerResult { throw std::runtime_error("boom"); });
   const CaseId id = w.start("fragile");
   REQUIRE(w.engine.run_due(w.clock.now()).ok());
   Case c = w.get(id);

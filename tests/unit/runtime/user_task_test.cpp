@@ -27,8 +27,7 @@ steps:
   - {id: done, type: end}
 )";
 
-TEST_CASE("a user task waits on the worklist and completing it moves the case",
-          "[runtime][user]") {
+TEST_CASE("a user task waits on the worklist and completing it moves the case", "[runtime][user]") {
   World w;
   w.deploy(kRepair);
   const CaseId id = w.start("repair", Value::Object{{"device", "A52"}, {"technician", "sara"}});
@@ -67,11 +66,11 @@ TEST_CASE("a user task waits on the worklist and completing it moves the case",
   w.complete(id, "fix", "sara");
   CHECK(w.status(id) == CaseStatus::completed);
   CHECK(w.path(id) == Steps{"reception", "fix", "done"});
-  CHECK(w.events(id) ==
-        Steps{"case_started", "step_entered:reception", "task_created:reception",
-              "task_completed:reception", "variables_changed:reception", "step_left:reception",
-              "step_entered:fix", "task_created:fix", "task_completed:fix", "step_left:fix",
-              "step_entered:done", "step_left:done", "case_completed"});
+  CHECK(w.events(id) == Steps{"case_started", "step_entered:reception", "task_created:reception",
+                              "task_completed:reception", "variables_changed:reception",
+                              "step_left:reception", "step_entered:fix", "task_created:fix",
+                              "task_completed:fix", "step_left:fix", "step_entered:done",
+                              "step_left:done", "case_completed"});
 }
 
 TEST_CASE("completing is authorised: assignee, else a candidate; unknown users never",

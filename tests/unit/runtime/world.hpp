@@ -2,9 +2,8 @@
 // helpers that read like scenario expectations. Processes are written inline as YAML.
 #pragma once
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
@@ -46,8 +45,8 @@ struct World {
   }
 
   CaseId start(const std::string& process, Value vars = {}, std::string by = {}) {
-    auto id = engine.start(process, StartOptions{.key = "K-1", .by = std::move(by),
-                                                 .vars = std::move(vars)});
+    auto id = engine.start(
+        process, StartOptions{.key = "K-1", .by = std::move(by), .vars = std::move(vars)});
     INFO((id.ok() ? std::string{} : to_string(id.error())));
     REQUIRE(id.ok());
     return *id;

@@ -1,11 +1,11 @@
 // MemoryStore: the Store contract in records (this file is the seed of the conformance suite
 // every store will run).
-#include <catch2/catch.hpp>
+#include "crmflow/memory_store.hpp"
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
 
-#include "crmflow/memory_store.hpp"
 #include "store/case_state.hpp"
 
 namespace crmflow {
