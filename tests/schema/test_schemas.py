@@ -150,7 +150,8 @@ def test_yaml12_refuses_duplicate_keys():
 # ---------------------------------------------------------------------------------------------
 # Files that must validate
 
-EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+# examples/*.yaml are processes; examples/settings/ holds the calendars and the users directory.
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml")) + sorted((EXAMPLES / "settings").glob("*.yaml"))
 DEFINITION_FILES = sorted((ROOT / "tests" / "definitions" / "valid").rglob("*.yaml"))
 # Scenario files that are meant to be read; tests/scenarios/invalid/ holds broken ones on purpose
 # (checked by `crmflow test` for their diagnostics), as may any process written only for them.
@@ -172,7 +173,8 @@ def test_example_validates(path):
     assert kind, f"{path.name}: not a process, calendars, users or scenario file"
     schema_name = SCHEMA_FILES[kind].name
     first = text.splitlines()[0]
-    assert first == f"# yaml-language-server: $schema=../schemas/{schema_name}", \
+    up = "../" * len(path.relative_to(EXAMPLES).parts)
+    assert first == f"# yaml-language-server: $schema={up}schemas/{schema_name}", \
         f"{path.name} must start with the yaml-language-server comment for {schema_name}"
     assert_valid(kind, yaml12.load(text), path.name)
 
