@@ -82,10 +82,13 @@ struct JobRecord {
 
 enum class SubscriptionKind : std::uint8_t { message, signal };
 
-// A token waiting for a message (name and key) or a signal (name). Identified by (case, token).
+// A token waiting for a message (name and key) or a signal (name). Identified by (case, token,
+// boundary).
 struct Subscription {
   CaseId case_id = kNoId;
   std::uint32_t token = 0;
+  // 0: the wait of the token's own step; n > 0: the step's boundary event n - 1.
+  std::uint32_t boundary = 0;
   SubscriptionKind kind = SubscriptionKind::message;
   std::string name{};
   std::optional<std::string> key{};  // nullopt: any key (message waits without `key`)
@@ -100,7 +103,8 @@ struct CaseChange {
   std::vector<JobRecord> jobs_added{};
   std::vector<JobId> jobs_removed{};
   std::vector<Subscription> subscriptions_added{};
-  std::vector<std::uint32_t> subscriptions_removed{};  // tokens of this case
+  // Tokens of this case whose subscriptions (own and boundary) are all removed.
+  std::vector<std::uint32_t> subscriptions_removed{};
   std::vector<HistoryEvent> history{};  // appended; sequence numbers assigned by the engine
   std::vector<Notification> outbox{};
 };
@@ -156,7 +160,7 @@ class Store {
   [[nodiscard]] virtual Status lease_job(JobId id, Instant until) = 0;
 
   // Subscriptions waiting for a message `name` whose key equals `key` (or that take any key),
-  // or for a signal `name`; ordered by case id, then token.
+  // or for a signal `name`; ordered by case id, then token, then boundary.
   [[nodiscard]] virtual Result<std::vector<Subscription>> subscriptions(SubscriptionKind kind,
                                                                         std::string_view name,
                                                                         std::string_view key) = 0;

@@ -104,14 +104,17 @@ class DotWriter {
     std::string attrs;
     std::string style;
     switch (step.type) {
+      // Events are small fixed circles named beside them, so a long name does not balloon them.
       case StepType::start:
-        attrs = fmt::format("shape=circle, label={}", quoted(label));
+        attrs = fmt::format("shape=circle, width=0.3, fixedsize=true, label=\"\", xlabel={}",
+                            quoted(label));
         break;
       case StepType::end: {
         const auto* end = std::get_if<EndStep>(&step.detail);
         bool strong = end != nullptr && (end->terminate || !end->error.empty());
-        attrs = fmt::format("shape={}, penwidth=2, label={}", strong ? "doublecircle" : "circle",
-                            quoted(label));
+        attrs = fmt::format(
+            "shape={}, width=0.3, fixedsize=true, penwidth=2, label=\"\", xlabel={}",
+            strong ? "doublecircle" : "circle", quoted(label));
         break;
       }
       case StepType::exclusive:

@@ -60,6 +60,22 @@ struct IncidentState {
   Instant at{};
 };
 
+// A token's boundary event that is armed: a timer job, or a message subscription (job 0).
+struct BoundaryWait {
+  TokenId token = 0;       // the activity's token
+  std::uint32_t index = 0; // into the step's `boundary` list
+  std::uint64_t job = 0;   // the boundary_timer job, 0 for a message boundary
+  std::uint32_t fired = 0; // firings so far (cycles)
+  Instant anchor{};        // when the activity began: cycles without a start count from it
+};
+
+// An event gateway whose waits race: the first to fire wins, the others are withdrawn.
+struct EventRace {
+  std::uint32_t gateway = 0;  // model::StepIndex
+  ScopeId scope = 0;
+  std::vector<TokenId> racers;
+};
+
 struct CaseState {
   std::vector<Token> tokens;             // live tokens, in creation order
   std::vector<JoinState> joins;          // joins holding at least one arrival

@@ -4,11 +4,13 @@
 #include "crmflow/memory_store.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <array>
 #include <map>
 #include <mutex>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -26,7 +28,7 @@ struct MemoryStore::Tables {
   std::set<TaskId> open_tasks;
   std::unordered_map<JobId, JobRecord> jobs;
   std::set<std::pair<Instant, JobId>> jobs_by_due;
-  std::map<std::pair<CaseId, std::uint32_t>, Subscription> subscriptions;
+  std::map<std::tuple<CaseId, std::uint32_t, std::uint32_t>, Subscription> subscriptions;
   std::unordered_map<CaseId, std::vector<HistoryEvent>> history;
   std::vector<Notification> outbox;
 };
@@ -239,9 +241,12 @@ Status MemoryStore::commit(const CaseChange& change) {
     t.jobs[job.id] = job;
     t.jobs_by_due.insert({job.due, job.id});
   }
-  for (std::uint32_t token : change.subscriptions_removed) t.subscriptions.erase({id, token});
+  for (std::uint32_t token : change.subscriptions_removed) {
+    t.subscriptions.erase(t.subscriptions.lower_bound({id, token, 0}),
+                          t.subscriptions.upper_bound({id, token, UINT32_MAX}));
+  }
   for (const Subscription& sub : change.subscriptions_added) {
-    t.subscriptions[{sub.case_id, sub.token}] = sub;
+    t.subscriptions[{sub.case_id, sub.token, sub.boundary}] = sub;
   }
   if (!change.history.empty()) {
     auto& events = t.history[id];

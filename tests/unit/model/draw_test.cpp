@@ -64,7 +64,7 @@ TEST_CASE("dot: one node per step, shaped by its type", "[draw]") {
   std::string dot = draw::draw_dot(sample(), {});
   CHECK(dot.rfind("digraph \"sample\" {\n", 0) == 0);
   CHECK(contains(dot, "graph [label=\"A \\\\ sample\", labelloc=t"));
-  CHECK(contains(dot, "\"start\" [shape=circle, label=\"start\"];"));
+  CHECK(contains(dot, "\"start\" [shape=circle, width=0.3, fixedsize=true, label=\"\", xlabel=\"start\"];"));
   CHECK(contains(dot,
                  "\"reception\" [shape=box, label=\"Receive the \\\"phone\\\"\\nuser\", "
                  "style=\"rounded\"];"));
@@ -74,9 +74,11 @@ TEST_CASE("dot: one node per step, shaped by its type", "[draw]") {
   CHECK(contains(dot, "label=\"charge\\nservice: charge-card\""));
   CHECK(contains(dot, "label=\"reply\\nmessage customer-reply\""));
   CHECK(contains(dot, "label=\"timeout\\ntimer P2D\""));
-  CHECK(contains(dot, "\"end\" [shape=circle, penwidth=2, label=\"end\"];"));
+  CHECK(contains(dot, "\"end\" [shape=circle, width=0.3, fixedsize=true, penwidth=2, label=\"\", "
+                      "xlabel=\"end\"];"));
   CHECK(contains(dot,
-                 "\"failed\" [shape=doublecircle, penwidth=2, label=\"failed\\nerror: FAILED\"];"));
+                 "\"failed\" [shape=doublecircle, width=0.3, fixedsize=true, penwidth=2, "
+                      "label=\"\", xlabel=\"failed\\nerror: FAILED\"];"));
   CHECK(dot.substr(dot.size() - 2) == "}\n");
 }
 
@@ -119,7 +121,8 @@ TEST_CASE("case marks: active steps highlighted, passed steps and flows shaded",
                  "\"charge\" [shape=box, label=\"charge\\nservice: charge-card\", "
                  "fillcolor=\"#ffe082\", color=\"#e65100\", style=\"rounded,filled,bold\"];"));
   CHECK(contains(dot,
-                 "\"start\" [shape=circle, label=\"start\", fillcolor=\"#e0e0e0\", "
+                 "\"start\" [shape=circle, width=0.3, fixedsize=true, label=\"\", "
+                      "xlabel=\"start\", fillcolor=\"#e0e0e0\", "
                  "style=\"filled\"];"));
   CHECK(contains(dot, "\"start\" -> \"reception\" [color=\"#616161\", penwidth=2];"));
   CHECK(contains(dot,
