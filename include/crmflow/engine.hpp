@@ -122,6 +122,10 @@ class Engine {
   // not_authorized (`by` unknown to the directory, or not the assignee, or not a candidate of an
   // unassigned task); invalid_input (form check, naming the field).
   [[nodiscard]] Status complete(TaskId id, const CompleteOptions& options);
+  // Whether `by` may complete the task now: the checks of complete() except the form (ok, or the
+  // error complete() would return). Changes nothing. For hosts that show only actionable tasks,
+  // and for the scenario runner, which picks among several open tasks of one step.
+  [[nodiscard]] Status may_complete(TaskId id, std::string_view by);
   // Assigns an open task to `by`, who must be a candidate (or its assignee already: no change).
   // Errors: as complete; conflict when someone else holds it.
   [[nodiscard]] Status claim(TaskId id, std::string_view by);

@@ -26,6 +26,7 @@ class MemoryStore final : public Store {
   Result<std::optional<DefinitionRecord>> latest_definition(std::string_view process_id) override;
   Result<std::optional<DefinitionRecord>> definition(std::string_view process_id,
                                                      std::int64_t version) override;
+  Result<std::vector<DefinitionRecord>> latest_definitions() override;
   Result<CaseRecord> load_case(CaseId id) override;
   Result<std::vector<CaseRecord>> find_cases(const CaseQuery& query) override;
   Result<Task> load_task(TaskId id) override;

@@ -141,6 +141,8 @@ class Store {
       std::string_view process_id) = 0;
   [[nodiscard]] virtual Result<std::optional<DefinitionRecord>> definition(
       std::string_view process_id, std::int64_t version) = 0;
+  // The latest version of every deployed process, ordered by process id.
+  [[nodiscard]] virtual Result<std::vector<DefinitionRecord>> latest_definitions() = 0;
 
   // Cases. not_found for an unknown id.
   [[nodiscard]] virtual Result<CaseRecord> load_case(CaseId id) = 0;

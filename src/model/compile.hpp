@@ -18,6 +18,7 @@
 #include "crmflow/process.hpp"
 #include "model/definition.hpp"
 #include "model/loader_yaml.hpp"
+#include "yaml/fields.hpp"
 
 namespace crmflow::model {
 
@@ -27,8 +28,9 @@ struct LoadLimits {
   std::size_t max_steps = 10'000;
 };
 
-// How a value is named in messages ("..., not X"): `"high"`, `12`, `a list`, `a map`.
-std::string describe(const YamlNode& node);
+// The shared field readers and words (yaml/fields.hpp), under the names the compiler uses.
+using yaml::describe;
+using yaml::did_you_mean;
 
 class Compiler {
  public:
@@ -44,23 +46,9 @@ class Compiler {
   void error(SourceLocation at, std::string message);
   void error(const YamlNode& at, std::string message) { error(where(at), std::move(message)); }
 
-  // ---- typed readers (compile_values.cpp). `owner` prefixes messages: "step 'x'". ----
-  // Reports fields of `map` that are not in `allowed` (with "did you mean").
-  void check_fields(const YamlNode& map, std::string_view owner,
-                    std::span<const std::string_view> allowed);
-  // `map` must be a map; reports "'field' must be a map ..." otherwise.
-  bool expect_map(const YamlNode& node, std::string_view owner, std::string_view field);
-  bool expect_list(const YamlNode& node, std::string_view owner, std::string_view field);
-  // A required field: reports "'field' is required" at the map when absent.
-  const YamlNode* require(const YamlNode& map, std::string_view owner, std::string_view field,
-                          std::string_view hint);
-  std::optional<std::string> read_text(const YamlNode& node, std::string_view owner,
-                                       std::string_view field);
-  std::optional<std::int64_t> read_integer(const YamlNode& node, std::string_view owner,
-                                           std::string_view field, std::int64_t min,
-                                           std::int64_t max);
-  std::optional<bool> read_bool(const YamlNode& node, std::string_view owner,
-                                std::string_view field);
+  // ---- typed readers of the process language (compile_values.cpp). `owner` prefixes messages:
+  // "step 'x'". The generic ones (check_fields, require, text, integer, boolean, ...) are
+  // fields_'s. ----
   // `allow_zero`: PT0S is accepted. Negative durations are always refused.
   std::optional<Duration> read_duration(const YamlNode& node, std::string_view owner,
                                         std::string_view field, bool allow_zero);
@@ -79,9 +67,6 @@ class Compiler {
   // A list of texts (`groups`, `users`), each a template.
   std::vector<TemplatePtr> read_template_list(const YamlNode& node, std::string_view owner,
                                               std::string_view field);
-  std::optional<std::vector<std::string>> read_text_list(const YamlNode& node,
-                                                         std::string_view owner,
-                                                         std::string_view field);
   // `due`: a duration, or "= EXPR" giving a datetime.
   Deadline read_deadline(const YamlNode& node, std::string_view owner);
 
@@ -150,6 +135,8 @@ class Compiler {
   const LoadOptions& options_;
   LoadLimits limits_;
   std::vector<Diagnostic>& out_;
+  // The generic typed readers, reporting into out_ like error().
+  yaml::FieldReader fields_{out_};
   bool graph_broken_ = false;
   bool too_many_steps_ = false;
 

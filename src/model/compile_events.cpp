@@ -16,7 +16,7 @@ namespace crmflow::model {
 std::vector<Notification> Compiler::read_notify_list(const YamlNode& node, const std::string& owner,
                                                      StepType type) {
   std::vector<Notification> out;
-  if (!expect_list(node, owner, "notify")) return out;
+  if (!fields_.expect_list(node, owner, "notify")) return out;
   for (const YamlNode* item : items(node)) {
     if (auto n = read_notification(*item, owner, type, false)) out.push_back(std::move(*n));
   }
@@ -30,21 +30,21 @@ std::optional<Notification> Compiler::read_notification(const YamlNode& node,
                                                  "text", "subject", "body"};
   static constexpr std::string_view kAlarmFields[] = {"channel", "to",      "template",
                                                       "text",    "subject", "body"};
-  if (!expect_map(node, owner, "notify entry")) return std::nullopt;
+  if (!fields_.expect_map(node, owner, "notify entry")) return std::nullopt;
   if (in_alarm && get(node, "on") != nullptr) {
     error(*get(node, "on"), fmt::format("{}: an alarm's notify is sent when the alarm fires: "
                                         "remove 'on'",
                                         owner));
   } else {
-    check_fields(node, owner,
-                 in_alarm ? std::span<const std::string_view>{kAlarmFields}
-                          : std::span<const std::string_view>{kFields});
+    fields_.check_fields(node, owner,
+                         in_alarm ? std::span<const std::string_view>{kAlarmFields}
+                                  : std::span<const std::string_view>{kFields});
   }
   Notification n;
   n.where = where(node);
   bool ok = true;
   if (const YamlNode* on = get(node, "on"); on && !in_alarm) {
-    auto text = read_text(*on, owner, "on");
+    auto text = fields_.text(*on, owner, "on");
     if (text == "enter") {
       n.on = NotifyOn::enter;
     } else if (text == "complete") {
@@ -59,10 +59,10 @@ std::optional<Notification> Compiler::read_notification(const YamlNode& node,
       ok = false;
     }
   }
-  if (const YamlNode* channel = require(node, owner, "channel",
-                                        "name the channel: sms, email, or one the host "
-                                        "registered")) {
-    auto text = read_text(*channel, owner, "channel");
+  if (const YamlNode* channel = fields_.require(node, owner, "channel",
+                                                "name the channel: sms, email, or one the host "
+                                                "registered")) {
+    auto text = fields_.text(*channel, owner, "channel");
     if (text && !text->empty()) {
       n.channel = *text;
     } else {
@@ -72,9 +72,9 @@ std::optional<Notification> Compiler::read_notification(const YamlNode& node,
   } else {
     ok = false;
   }
-  if (const YamlNode* to =
-          require(node, owner, "to", "give an address, or assignee, candidates or initiator")) {
-    auto text = read_text(*to, owner, "to");
+  if (const YamlNode* to = fields_.require(
+          node, owner, "to", "give an address, or assignee, candidates or initiator")) {
+    auto text = fields_.text(*to, owner, "to");
     if (!text) {
       ok = false;
     } else if (*text == "assignee" || *text == "candidates") {
@@ -108,7 +108,7 @@ std::optional<Notification> Compiler::read_notification(const YamlNode& node,
     return std::nullopt;
   }
   if (template_name != nullptr) {
-    auto name = read_text(*template_name, owner, "template");
+    auto name = fields_.text(*template_name, owner, "template");
     if (!name) return std::nullopt;
     const auto found = template_index_.find(*name);
     if (found == template_index_.end()) {
@@ -144,12 +144,12 @@ std::optional<Notification> Compiler::read_notification(const YamlNode& node,
 }
 
 void Compiler::read_alarms(const YamlNode& node, UserTask& task, const std::string& owner) {
-  if (!expect_list(node, owner, "alarms")) return;
+  if (!fields_.expect_list(node, owner, "alarms")) return;
   static constexpr std::string_view kFields[] = {"after", "before_due", "at_due", "overdue",
                                                  "every", "times",      "notify", "escalate"};
   for (const YamlNode* item : items(node)) {
-    if (!expect_map(*item, owner, "each alarm")) continue;
-    check_fields(*item, owner, kFields);
+    if (!fields_.expect_map(*item, owner, "each alarm")) continue;
+    fields_.check_fields(*item, owner, kFields);
     Alarm alarm;
     alarm.where = where(*item);
     const YamlNode* after = get(*item, "after");
@@ -179,7 +179,7 @@ void Compiler::read_alarms(const YamlNode& node, UserTask& task, const std::stri
       const YamlNode& flag = at_due != nullptr ? *at_due : *overdue;
       const std::string_view field = at_due != nullptr ? "at_due" : "overdue";
       alarm.anchor = at_due != nullptr ? AlarmAnchor::at_due : AlarmAnchor::overdue;
-      auto value = read_bool(flag, owner, field);
+      auto value = fields_.boolean(flag, owner, field);
       if (value == false) {
         error(flag,
               fmt::format("{}: '{}' can only be true; remove the alarm instead", owner, field));
@@ -198,7 +198,7 @@ void Compiler::read_alarms(const YamlNode& node, UserTask& task, const std::stri
       ok = ok && alarm.every.has_value();
     }
     if (const YamlNode* times = get(*item, "times")) {
-      auto value = read_integer(*times, owner, "times", 1, 1'000'000);
+      auto value = fields_.integer(*times, owner, "times", 1, 1'000'000);
       ok = ok && value.has_value();
       if (value) {
         alarm.times = static_cast<std::uint32_t>(*value);
@@ -230,8 +230,8 @@ void Compiler::read_alarms(const YamlNode& node, UserTask& task, const std::stri
 std::optional<Escalation> Compiler::read_escalation(const YamlNode& node,
                                                     const std::string& owner) {
   static constexpr std::string_view kFields[] = {"assignee", "groups", "priority"};
-  if (!expect_map(node, owner, "escalate")) return std::nullopt;
-  check_fields(node, owner, kFields);
+  if (!fields_.expect_map(node, owner, "escalate")) return std::nullopt;
+  fields_.check_fields(node, owner, kFields);
   Escalation escalation;
   bool ok = true;
   bool any = false;
@@ -242,12 +242,12 @@ std::optional<Escalation> Compiler::read_escalation(const YamlNode& node,
   }
   if (const YamlNode* groups = get(node, "groups")) {
     any = true;
-    escalation.groups = read_text_list(*groups, owner, "escalate.groups");
+    escalation.groups = fields_.text_list(*groups, owner, "escalate.groups");
     ok = ok && escalation.groups.has_value();
   }
   if (const YamlNode* priority = get(node, "priority")) {
     any = true;
-    auto value = read_integer(*priority, owner, "escalate.priority", 0, 100);
+    auto value = fields_.integer(*priority, owner, "escalate.priority", 0, 100);
     ok = ok && value.has_value();
     if (value) escalation.priority = static_cast<std::int32_t>(*value);
   }
@@ -271,7 +271,7 @@ std::optional<Timer> Compiler::read_timer(const YamlNode& node, const std::strin
     return timer;
   }
   static constexpr std::string_view kFields[] = {"duration", "date", "cycle"};
-  check_fields(node, owner, kFields);
+  fields_.check_fields(node, owner, kFields);
   const YamlNode* duration = get(node, "duration");
   const YamlNode* date = get(node, "date");
   const YamlNode* cycle = get(node, "cycle");
@@ -311,7 +311,7 @@ std::optional<Timer> Compiler::read_timer(const YamlNode& node, const std::strin
           fmt::format("{}: 'cycle' is allowed only on a non-interrupting boundary timer", owner));
     return std::nullopt;
   }
-  auto text = read_text(*cycle, owner, "cycle");
+  auto text = fields_.text(*cycle, owner, "cycle");
   if (!text) return std::nullopt;
   if (auto parsed = time::Cycle::parse(*text, nullptr); !parsed) {
     error(*cycle, fmt::format("{}: 'cycle' is not a valid repeating interval: {} (write e.g. "
@@ -326,12 +326,12 @@ std::optional<Timer> Compiler::read_timer(const YamlNode& node, const std::strin
 std::optional<MessageRef> Compiler::read_message(const YamlNode& node, const std::string& owner,
                                                  std::string_view field) {
   static constexpr std::string_view kFields[] = {"name", "key"};
-  if (!expect_map(node, owner, field)) return std::nullopt;
-  check_fields(node, owner, kFields);
+  if (!fields_.expect_map(node, owner, field)) return std::nullopt;
+  fields_.check_fields(node, owner, kFields);
   MessageRef message;
-  const YamlNode* name = require(node, owner, "name", "name the message");
+  const YamlNode* name = fields_.require(node, owner, "name", "name the message");
   if (name == nullptr) return std::nullopt;
-  auto text = read_text(*name, owner, "name");
+  auto text = fields_.text(*name, owner, "name");
   if (!text || text->empty()) return std::nullopt;
   message.name = *text;
   if (const YamlNode* key = get(node, "key")) {
@@ -342,12 +342,12 @@ std::optional<MessageRef> Compiler::read_message(const YamlNode& node, const std
 }
 
 void Compiler::read_boundaries(const YamlNode& node, StepIndex index, const std::string& owner) {
-  if (!expect_list(node, owner, "boundary")) return;
+  if (!fields_.expect_list(node, owner, "boundary")) return;
   static constexpr std::string_view kFields[] = {"timer", "message", "error", "interrupting",
                                                  "next"};
   for (const YamlNode* item : items(node)) {
-    if (!expect_map(*item, owner, "each boundary event")) continue;
-    check_fields(*item, owner, kFields);
+    if (!fields_.expect_map(*item, owner, "each boundary event")) continue;
+    fields_.check_fields(*item, owner, kFields);
     Boundary boundary;
     boundary.where = where(*item);
     const YamlNode* timer = get(*item, "timer");
@@ -361,7 +361,7 @@ void Compiler::read_boundaries(const YamlNode& node, StepIndex index, const std:
     }
     bool ok = true;
     if (const YamlNode* interrupting = get(*item, "interrupting")) {
-      auto value = read_bool(*interrupting, owner, "interrupting");
+      auto value = fields_.boolean(*interrupting, owner, "interrupting");
       ok = value.has_value();
       boundary.interrupting = value.value_or(true);
     }
@@ -384,7 +384,7 @@ void Compiler::read_boundaries(const YamlNode& node, StepIndex index, const std:
       if (parsed) boundary.message = std::move(*parsed);
     } else {
       boundary.kind = BoundaryKind::error;
-      auto text = read_text(*code, owner, "error");
+      auto text = fields_.text(*code, owner, "error");
       if (text && text->empty()) {
         error(*code,
               fmt::format("{}: 'error' must be an error code, or \"*\" for every code", owner));
@@ -400,9 +400,10 @@ void Compiler::read_boundaries(const YamlNode& node, StepIndex index, const std:
                                          owner));  // kept in the graph: no cascade of errors
       }
     }
-    const YamlNode* next = require(*item, owner, "next", "name the step the boundary leads to");
+    const YamlNode* next =
+        fields_.require(*item, owner, "next", "name the step the boundary leads to");
     std::optional<std::string> target;
-    if (next != nullptr) target = read_text(*next, owner, "next");
+    if (next != nullptr) target = fields_.text(*next, owner, "next");
     if (!target) {
       graph_broken_ = true;
       continue;
@@ -431,7 +432,7 @@ void Compiler::read_for_each(const YamlNode& map, Step& step, const std::string&
   multi.items = read_expression(*items_node, owner, "for_each");
   ok = multi.items != nullptr;
   if (const YamlNode* as = get(map, "as")) {
-    auto name = read_text(*as, owner, "as");
+    auto name = fields_.text(*as, owner, "as");
     if (name && !name->empty() && name->find('.') == std::string::npos) {
       multi.as = *name;
     } else {
@@ -440,7 +441,7 @@ void Compiler::read_for_each(const YamlNode& map, Step& step, const std::string&
     }
   }
   if (const YamlNode* parallel = get(map, "parallel")) {
-    auto value = read_bool(*parallel, owner, "parallel");
+    auto value = fields_.boolean(*parallel, owner, "parallel");
     ok = ok && value.has_value();
     multi.parallel = value.value_or(true);
   }
@@ -450,12 +451,14 @@ void Compiler::read_for_each(const YamlNode& map, Step& step, const std::string&
   }
   if (const YamlNode* collect = get(map, "collect")) {
     static constexpr std::string_view kFields[] = {"into", "value"};
-    if (expect_map(*collect, owner, "collect")) {
-      check_fields(*collect, owner, kFields);
-      const YamlNode* into = require(*collect, owner, "into", "name the variable to collect into");
-      const YamlNode* value = require(*collect, owner, "value", "say what each instance gives");
+    if (fields_.expect_map(*collect, owner, "collect")) {
+      fields_.check_fields(*collect, owner, kFields);
+      const YamlNode* into =
+          fields_.require(*collect, owner, "into", "name the variable to collect into");
+      const YamlNode* value =
+          fields_.require(*collect, owner, "value", "say what each instance gives");
       std::optional<std::string> into_name;
-      if (into != nullptr) into_name = read_text(*into, owner, "collect.into");
+      if (into != nullptr) into_name = fields_.text(*into, owner, "collect.into");
       std::optional<ValueSource> source;
       if (value != nullptr) source = read_value_source(*value, owner, "collect.value");
       if (into_name && source) {

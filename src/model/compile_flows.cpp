@@ -14,7 +14,7 @@ void Compiler::read_next(const YamlNode& node, StepIndex index, const std::strin
   pending.written = true;
   bool ok = true;
   if (is_scalar(node)) {
-    auto target = read_text(node, owner, "next");
+    auto target = fields_.text(node, owner, "next");
     if (target && !target->empty()) {
       pending.branches.push_back(Branch{*target, where(node), nullptr, false});
     } else {
@@ -41,7 +41,7 @@ void Compiler::read_next(const YamlNode& node, StepIndex index, const std::strin
         ok = false;
       }
       for (const YamlNode* item : list) {
-        auto target = read_text(*item, owner, "next");
+        auto target = fields_.text(*item, owner, "next");
         if (target && !target->empty()) {
           pending.branches.push_back(Branch{*target, where(*item), nullptr, false});
         } else {
@@ -101,15 +101,15 @@ void Compiler::read_next(const YamlNode& node, StepIndex index, const std::strin
 std::optional<Compiler::Branch> Compiler::read_branch(const YamlNode& node,
                                                       const std::string& owner) {
   static constexpr std::string_view kFields[] = {"to", "when", "default"};
-  check_fields(node, owner, kFields);
-  const YamlNode* to = require(node, owner, "to", "name the step this branch goes to");
+  fields_.check_fields(node, owner, kFields);
+  const YamlNode* to = fields_.require(node, owner, "to", "name the step this branch goes to");
   if (to == nullptr) return std::nullopt;
-  auto target = read_text(*to, owner, "to");
+  auto target = fields_.text(*to, owner, "to");
   if (!target || target->empty()) return std::nullopt;
   Branch branch{*target, where(*to), nullptr, false};
   const YamlNode* when = get(node, "when");
   if (const YamlNode* is_default = get(node, "default")) {
-    auto value = read_bool(*is_default, owner, "default");
+    auto value = fields_.boolean(*is_default, owner, "default");
     if (!value) return std::nullopt;
     if (*value && when != nullptr) {
       error(*is_default,

@@ -85,7 +85,7 @@ void Compiler::compile(const YamlNode& root) {
     graph_broken_ = true;
     return;
   }
-  check_fields(root, "process", process_fields());
+  fields_.check_fields(root, "process", process_fields());
   read_process_fields(root);
   // Templates first: notify entries of the steps name them.
   if (const YamlNode* node = get(root, "templates")) read_templates(*node);
@@ -95,8 +95,9 @@ void Compiler::compile(const YamlNode& root) {
     definition_.calendar = read_calendar(*node, "process").value_or("");
   }
 
-  const YamlNode* steps = require(root, "process", "steps", "list the steps of the process");
-  if (steps == nullptr || !expect_list(*steps, "process", "steps")) {
+  const YamlNode* steps =
+      fields_.require(root, "process", "steps", "list the steps of the process");
+  if (steps == nullptr || !fields_.expect_list(*steps, "process", "steps")) {
     graph_broken_ = true;
     return;
   }
@@ -115,9 +116,9 @@ void Compiler::compile(const YamlNode& root) {
 }
 
 void Compiler::read_process_fields(const YamlNode& root) {
-  if (const YamlNode* id =
-          require(root, "process", "process", "give the process an id such as phone-repair")) {
-    if (auto text = read_text(*id, "process", "process")) {
+  if (const YamlNode* id = fields_.require(root, "process", "process",
+                                           "give the process an id such as phone-repair")) {
+    if (auto text = fields_.text(*id, "process", "process")) {
       if (valid_process_id(*text)) {
         definition_.process_id = *text;
       } else {
@@ -128,29 +129,29 @@ void Compiler::read_process_fields(const YamlNode& root) {
     }
   }
   if (const YamlNode* node = get(root, "name")) {
-    if (auto text = read_text(*node, "process", "name")) definition_.name = *text;
+    if (auto text = fields_.text(*node, "process", "name")) definition_.name = *text;
   }
   if (definition_.name.empty()) definition_.name = definition_.process_id;
   if (const YamlNode* node = get(root, "description")) {
-    if (auto text = read_text(*node, "process", "description")) definition_.description = *text;
+    if (auto text = fields_.text(*node, "process", "description")) definition_.description = *text;
   }
   if (const YamlNode* node = get(root, "version")) {
     definition_.declared_version =
-        read_integer(*node, "process", "version", 1, std::numeric_limits<std::int64_t>::max());
+        fields_.integer(*node, "process", "version", 1, std::numeric_limits<std::int64_t>::max());
   }
 }
 
 void Compiler::read_variables(const YamlNode& node) {
-  if (!expect_map(node, "process", "variables")) return;
+  if (!fields_.expect_map(node, "process", "variables")) return;
   static constexpr std::string_view kFields[] = {"type", "required", "default", "description"};
   for (const YamlEntry& entry : entries(node)) {
     const std::string owner = fmt::format("variable '{}'", entry.key);
     VariableDeclaration declaration;
     declaration.name = std::string{entry.key};
-    if (!expect_map(*entry.value, owner, "the declaration")) continue;
-    check_fields(*entry.value, owner, kFields);
+    if (!fields_.expect_map(*entry.value, owner, "the declaration")) continue;
+    fields_.check_fields(*entry.value, owner, kFields);
     if (const YamlNode* type = get(*entry.value, "type")) {
-      if (auto text = read_text(*type, owner, "type")) {
+      if (auto text = fields_.text(*type, owner, "type")) {
         if (auto parsed = parse_value_type(*text)) {
           declaration.type = *parsed;
         } else {
@@ -161,10 +162,10 @@ void Compiler::read_variables(const YamlNode& node) {
       }
     }
     if (const YamlNode* required = get(*entry.value, "required")) {
-      declaration.required = read_bool(*required, owner, "required").value_or(false);
+      declaration.required = fields_.boolean(*required, owner, "required").value_or(false);
     }
     if (const YamlNode* description = get(*entry.value, "description")) {
-      declaration.description = read_text(*description, owner, "description").value_or("");
+      declaration.description = fields_.text(*description, owner, "description").value_or("");
     }
     if (const YamlNode* fallback = get(*entry.value, "default")) {
       if (auto source = read_value_source(*fallback, owner, "default")) {
@@ -189,7 +190,7 @@ void Compiler::read_variables(const YamlNode& node) {
 }
 
 void Compiler::read_templates(const YamlNode& node) {
-  if (!expect_map(node, "process", "templates")) return;
+  if (!fields_.expect_map(node, "process", "templates")) return;
   static constexpr std::string_view kForms[] = {"sms", "email"};
   static constexpr std::string_view kEmail[] = {"subject", "body"};
   for (const YamlEntry& entry : entries(node)) {
@@ -198,17 +199,17 @@ void Compiler::read_templates(const YamlNode& node) {
     named.name = std::string{entry.key};
     const std::size_t problems_before = out_.size();
     if (is_map(*entry.value)) {
-      check_fields(*entry.value, owner, kForms);
+      fields_.check_fields(*entry.value, owner, kForms);
       if (const YamlNode* sms = get(*entry.value, "sms")) {
         named.sms = read_template(*sms, owner, "sms");
       }
       if (const YamlNode* email = get(*entry.value, "email")) {
-        if (expect_map(*email, owner, "email")) {
-          check_fields(*email, owner, kEmail);
-          if (const YamlNode* subject = require(*email, owner, "subject", "")) {
+        if (fields_.expect_map(*email, owner, "email")) {
+          fields_.check_fields(*email, owner, kEmail);
+          if (const YamlNode* subject = fields_.require(*email, owner, "subject", "")) {
             named.email_subject = read_template(*subject, owner, "subject");
           }
-          if (const YamlNode* body = require(*email, owner, "body", "")) {
+          if (const YamlNode* body = fields_.require(*email, owner, "body", "")) {
             named.email_body = read_template(*body, owner, "body");
           }
         }
@@ -227,13 +228,13 @@ void Compiler::read_templates(const YamlNode& node) {
 }
 
 void Compiler::read_triggers(const YamlNode& node) {
-  if (!expect_list(node, "process", "triggers")) return;
+  if (!fields_.expect_list(node, "process", "triggers")) return;
   static constexpr std::string_view kFields[] = {"timer", "cron", "timezone", "message"};
   std::size_t number = 0;
   for (const YamlNode* item : items(node)) {
     const std::string owner = fmt::format("trigger {}", ++number);
-    if (!expect_map(*item, owner, "the trigger")) continue;
-    check_fields(*item, owner, kFields);
+    if (!fields_.expect_map(*item, owner, "the trigger")) continue;
+    fields_.check_fields(*item, owner, kFields);
     const YamlNode* timer = get(*item, "timer");
     const YamlNode* cron = get(*item, "cron");
     const YamlNode* message = get(*item, "message");
@@ -251,12 +252,12 @@ void Compiler::read_triggers(const YamlNode& node) {
     if (timer != nullptr) {
       trigger.kind = TriggerKind::cycle;
       static constexpr std::string_view kTimer[] = {"cycle"};
-      if (!expect_map(*timer, owner, "timer")) continue;
-      check_fields(*timer, owner, kTimer);
+      if (!fields_.expect_map(*timer, owner, "timer")) continue;
+      fields_.check_fields(*timer, owner, kTimer);
       const YamlNode* cycle =
-          require(*timer, owner, "cycle", "write {cycle: R/2026-01-05T09:00:00Z/P1D}");
+          fields_.require(*timer, owner, "cycle", "write {cycle: R/2026-01-05T09:00:00Z/P1D}");
       if (cycle == nullptr) continue;
-      auto text = read_text(*cycle, owner, "cycle");
+      auto text = fields_.text(*cycle, owner, "cycle");
       if (!text) continue;
       auto parsed = time::Cycle::parse(*text, nullptr);
       if (!parsed) {
@@ -269,7 +270,7 @@ void Compiler::read_triggers(const YamlNode& node) {
       trigger.kind = TriggerKind::cron;
       const date::time_zone* zone = nullptr;
       if (zone_node != nullptr) {
-        auto name = read_text(*zone_node, owner, "timezone");
+        auto name = fields_.text(*zone_node, owner, "timezone");
         if (!name) continue;
         auto found = time::find_zone(*name);
         if (!found) {
@@ -281,7 +282,7 @@ void Compiler::read_triggers(const YamlNode& node) {
         zone = *found;
         trigger.timezone = *name;
       }
-      auto text = read_text(*cron, owner, "cron");
+      auto text = fields_.text(*cron, owner, "cron");
       if (!text) continue;
       auto parsed = time::CronSchedule::parse(*text, zone);
       if (!parsed) {
@@ -291,7 +292,7 @@ void Compiler::read_triggers(const YamlNode& node) {
       trigger.cron = *text;
     } else {
       trigger.kind = TriggerKind::message;
-      auto text = read_text(*message, owner, "message");
+      auto text = fields_.text(*message, owner, "message");
       if (!text) continue;
       trigger.message = *text;
     }
@@ -300,7 +301,7 @@ void Compiler::read_triggers(const YamlNode& node) {
 }
 
 std::optional<std::string> Compiler::read_calendar(const YamlNode& node, std::string_view owner) {
-  auto name = read_text(node, owner, "calendar");
+  auto name = fields_.text(node, owner, "calendar");
   if (!name || !options_.calendars) return name;
   const auto& known = *options_.calendars;
   if (std::find(known.begin(), known.end(), *name) != known.end()) return name;

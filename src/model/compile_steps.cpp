@@ -64,8 +64,9 @@ void Compiler::read_step(const YamlNode& map, StepIndex index, bool first_in_lis
   std::string owner = fmt::format("the step at line {}", where(map).line);
 
   // The id first: every later message names the step by it.
-  if (const YamlNode* id = require(map, owner, "id", "give the step an id such as 'diagnose'")) {
-    if (auto text = read_text(*id, owner, "id"); text && !text->empty()) {
+  if (const YamlNode* id =
+          fields_.require(map, owner, "id", "give the step an id such as 'diagnose'")) {
+    if (auto text = fields_.text(*id, owner, "id"); text && !text->empty()) {
       auto [place, inserted] = id_places_.emplace(*text, where(*id));
       if (inserted) {
         definition_.steps[index].id = *text;
@@ -85,11 +86,11 @@ void Compiler::read_step(const YamlNode& map, StepIndex index, bool first_in_lis
     graph_broken_ = true;
   }
 
-  const YamlNode* type_node =
-      require(map, owner, "type", fmt::format("one of {}", fmt::join(step_type_names(), ", ")));
+  const YamlNode* type_node = fields_.require(
+      map, owner, "type", fmt::format("one of {}", fmt::join(step_type_names(), ", ")));
   std::optional<StepType> type;
   if (type_node != nullptr) {
-    if (auto text = read_text(*type_node, owner, "type")) {
+    if (auto text = fields_.text(*type_node, owner, "type")) {
       type = parse_step_type(*text);
       if (!type) {
         error(*type_node, fmt::format("{}: unknown step type '{}'{}; the types are {}", owner,
@@ -128,15 +129,15 @@ void Compiler::read_step(const YamlNode& map, StepIndex index, bool first_in_lis
   }
 
   if (const YamlNode* name = get(map, "name")) {
-    if (auto text = read_text(*name, owner, "name")) step.name = *text;
+    if (auto text = fields_.text(*name, owner, "name")) step.name = *text;
     step.name_template = read_template(*name, owner, "name");
   }
   if (step.name.empty()) step.name = step.id;
   if (const YamlNode* description = get(map, "description")) {
-    step.description = read_text(*description, owner, "description").value_or("");
+    step.description = fields_.text(*description, owner, "description").value_or("");
   }
   if (const YamlNode* progress = get(map, "progress")) {
-    if (auto value = read_integer(*progress, owner, "progress", 0, 100)) {
+    if (auto value = fields_.integer(*progress, owner, "progress", 0, 100)) {
       step.progress = static_cast<std::uint8_t>(*value);
     }
   }
@@ -211,8 +212,9 @@ void Compiler::read_step(const YamlNode& map, StepIndex index, bool first_in_lis
   }
 
   if (*type == StepType::subprocess) {
-    const YamlNode* steps = require(map, owner, "steps", "list the steps inside the subprocess");
-    if (steps == nullptr || !expect_list(*steps, owner, "steps")) {
+    const YamlNode* steps =
+        fields_.require(map, owner, "steps", "list the steps inside the subprocess");
+    if (steps == nullptr || !fields_.expect_list(*steps, owner, "steps")) {
       graph_broken_ = true;
     } else if (items(*steps).empty()) {
       error(*steps,
@@ -235,8 +237,8 @@ void Compiler::read_user(const YamlNode& map, Step& step, const std::string& own
   }
   if (const YamlNode* candidates = get(map, "candidates")) {
     static constexpr std::string_view kFields[] = {"users", "groups"};
-    if (expect_map(*candidates, owner, "candidates")) {
-      check_fields(*candidates, owner, kFields);
+    if (fields_.expect_map(*candidates, owner, "candidates")) {
+      fields_.check_fields(*candidates, owner, kFields);
       if (const YamlNode* users = get(*candidates, "users")) {
         task.candidate_users = read_template_list(*users, owner, "candidates.users");
       }
@@ -248,7 +250,7 @@ void Compiler::read_user(const YamlNode& map, Step& step, const std::string& own
   if (const YamlNode* form = get(map, "form")) read_form(*form, task, owner);
   if (const YamlNode* due = get(map, "due")) task.due = read_deadline(*due, owner);
   if (const YamlNode* priority = get(map, "priority")) {
-    if (auto value = read_integer(*priority, owner, "priority", 0, 100)) {
+    if (auto value = fields_.integer(*priority, owner, "priority", 0, 100)) {
       task.priority = static_cast<std::int32_t>(*value);
     }
   }
@@ -257,15 +259,16 @@ void Compiler::read_user(const YamlNode& map, Step& step, const std::string& own
 }
 
 void Compiler::read_form(const YamlNode& node, UserTask& task, const std::string& owner) {
-  if (!expect_list(node, owner, "form")) return;
+  if (!fields_.expect_list(node, owner, "form")) return;
   static constexpr std::string_view kFields[] = {"name", "type", "required", "options", "label"};
   for (const YamlNode* item : items(node)) {
-    if (!expect_map(*item, owner, "each form field")) continue;
-    check_fields(*item, owner, kFields);
+    if (!fields_.expect_map(*item, owner, "each form field")) continue;
+    fields_.check_fields(*item, owner, kFields);
     FormField field;
-    const YamlNode* name = require(*item, owner, "name", "name the variable the field fills");
+    const YamlNode* name =
+        fields_.require(*item, owner, "name", "name the variable the field fills");
     if (name == nullptr) continue;
-    auto text = read_text(*name, owner, "name");
+    auto text = fields_.text(*name, owner, "name");
     if (!text) continue;
     field.name = *text;
     const bool duplicate = std::any_of(task.form.begin(), task.form.end(),
@@ -275,7 +278,7 @@ void Compiler::read_form(const YamlNode& node, UserTask& task, const std::string
       continue;
     }
     if (const YamlNode* type = get(*item, "type")) {
-      if (auto type_text = read_text(*type, owner, "type")) {
+      if (auto type_text = fields_.text(*type, owner, "type")) {
         if (auto parsed = parse_value_type(*type_text)) {
           field.type = *parsed;
         } else {
@@ -285,15 +288,16 @@ void Compiler::read_form(const YamlNode& node, UserTask& task, const std::string
       }
     }
     if (const YamlNode* required = get(*item, "required")) {
-      field.required = read_bool(*required, owner, "required").value_or(false);
+      field.required = fields_.boolean(*required, owner, "required").value_or(false);
     }
     if (const YamlNode* options = get(*item, "options")) {
-      if (expect_list(*options, owner, "options")) {
-        for (const YamlNode* option : items(*options)) field.options.push_back(value_of(*option));
+      if (fields_.expect_list(*options, owner, "options")) {
+        for (const YamlNode* option : items(*options))
+          field.options.push_back(yaml::value_of(*option));
       }
     }
     if (const YamlNode* label = get(*item, "label")) {
-      field.label = read_text(*label, owner, "label").value_or("");
+      field.label = fields_.text(*label, owner, "label").value_or("");
     }
     task.form.push_back(std::move(field));
   }
@@ -302,8 +306,8 @@ void Compiler::read_form(const YamlNode& node, UserTask& task, const std::string
 void Compiler::read_service(const YamlNode& map, Step& step, const std::string& owner) {
   ServiceTask task;
   if (const YamlNode* handler =
-          require(map, owner, "handler", "name the handler the host registered")) {
-    task.handler = read_text(*handler, owner, "handler").value_or("");
+          fields_.require(map, owner, "handler", "name the handler the host registered")) {
+    task.handler = fields_.text(*handler, owner, "handler").value_or("");
   }
   if (const YamlNode* input = get(map, "input")) {
     task.input = read_assignments(*input, owner, "input");
@@ -312,7 +316,7 @@ void Compiler::read_service(const YamlNode& map, Step& step, const std::string& 
     task.output = read_assignments(*output, owner, "output");
   }
   if (const YamlNode* retries = get(map, "retries")) {
-    if (auto value = read_integer(*retries, owner, "retries", 0, kMaxRetries)) {
+    if (auto value = fields_.integer(*retries, owner, "retries", 0, kMaxRetries)) {
       task.retries = static_cast<std::uint32_t>(*value);
     }
   }
@@ -327,7 +331,8 @@ void Compiler::read_service(const YamlNode& map, Step& step, const std::string& 
 
 void Compiler::read_set(const YamlNode& map, Step& step, const std::string& owner) {
   SetStep set;
-  if (const YamlNode* node = require(map, owner, "set", "write set: {variable: value, ...}")) {
+  if (const YamlNode* node =
+          fields_.require(map, owner, "set", "write set: {variable: value, ...}")) {
     if (auto assignments = read_assignments(*node, owner, "set")) {
       set.assignments = std::move(*assignments);
     }
@@ -352,7 +357,7 @@ void Compiler::read_wait(const YamlNode& map, Step& step, const std::string& own
     if (auto parsed = read_message(*message, owner, "message")) wait.message = std::move(*parsed);
   } else {
     wait.kind = WaitStep::Kind::signal;
-    wait.signal = read_text(*signal, owner, "signal").value_or("");
+    wait.signal = fields_.text(*signal, owner, "signal").value_or("");
   }
   step.detail = std::move(wait);
 }
@@ -360,8 +365,8 @@ void Compiler::read_wait(const YamlNode& map, Step& step, const std::string& own
 void Compiler::read_call(const YamlNode& map, Step& step, const std::string& owner) {
   CallStep call;
   if (const YamlNode* process =
-          require(map, owner, "process", "name the id of the process to start")) {
-    if (auto text = read_text(*process, owner, "process")) {
+          fields_.require(map, owner, "process", "name the id of the process to start")) {
+    if (auto text = fields_.text(*process, owner, "process")) {
       if (valid_process_ref(*text)) {
         call.process = *text;
       } else {
@@ -373,7 +378,7 @@ void Compiler::read_call(const YamlNode& map, Step& step, const std::string& own
   }
   if (const YamlNode* version = get(map, "version")) {
     call.version =
-        read_integer(*version, owner, "version", 1, std::numeric_limits<std::int64_t>::max());
+        fields_.integer(*version, owner, "version", 1, std::numeric_limits<std::int64_t>::max());
   }
   if (const YamlNode* input = get(map, "input")) {
     call.input = read_assignments(*input, owner, "input");
@@ -387,10 +392,10 @@ void Compiler::read_call(const YamlNode& map, Step& step, const std::string& own
 void Compiler::read_end(const YamlNode& map, Step& step, const std::string& owner) {
   EndStep end;
   if (const YamlNode* terminate = get(map, "terminate")) {
-    end.terminate = read_bool(*terminate, owner, "terminate").value_or(false);
+    end.terminate = fields_.boolean(*terminate, owner, "terminate").value_or(false);
   }
   if (const YamlNode* code = get(map, "error")) {
-    if (auto text = read_text(*code, owner, "error")) {
+    if (auto text = fields_.text(*code, owner, "error")) {
       if (text->empty() || *text == "*") {
         error(*code,
               fmt::format("{}: 'error' must be an error code such as PAYMENT_FAILED", owner));

@@ -3,8 +3,9 @@
 
 #include <algorithm>
 #include <array>
-#include <numeric>
 #include <vector>
+
+#include "yaml/fields.hpp"
 
 namespace crmflow::model {
 namespace {
@@ -140,53 +141,8 @@ std::string step_types_allowing(std::string_view field) {
     if (step_allows(static_cast<StepType>(i), field)) types.push_back(kStepTypeNames[i]);
   }
   if (types.empty() || types.size() == kStepTypeNames.size()) return {};
-  std::string out =
-      std::string_view{"aei"}.find(types.front().front()) != std::string_view::npos ? "an " : "a ";
-  for (std::size_t i = 0; i < types.size(); ++i) {
-    if (i > 0) out += i + 1 == types.size() ? " or " : ", ";
-    out += types[i];
-  }
-  return out + " step";
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  // Damerau (adjacent transposition) Levenshtein on two rows plus the one before.
-  std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
-  std::iota(previous.begin(), previous.end(), std::size_t{0});
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    current[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        current[j] = std::min(current[j], before[j - 2] + 1);
-      }
-    }
-    before.swap(previous);
-    previous.swap(current);
-  }
-  return previous[b.size()];
-}
-
-std::optional<std::string_view> closest(std::string_view word,
-                                        std::span<const std::string_view> candidates) {
-  const std::size_t limit = word.size() <= 4 ? 1 : 2;
-  std::optional<std::string_view> best;
-  std::size_t best_distance = limit + 1;
-  for (std::string_view candidate : candidates) {
-    const std::size_t d = edit_distance(word, candidate);
-    if (d < best_distance && d < word.size()) {
-      best = candidate;
-      best_distance = d;
-    }
-  }
-  return best;
-}
-
-std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates) {
-  const auto best = closest(word, candidates);
-  if (!best) return {};
-  return " (did you mean '" + std::string{*best} + "'?)";
+  const bool vowel = std::string_view{"aei"}.find(types.front().front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + yaml::word_list(types) + " step";
 }
 
 }  // namespace crmflow::model

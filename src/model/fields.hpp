@@ -1,5 +1,6 @@
 // The field tables of the process language (spec/process-language.md): which fields a process,
-// each step type and each nested map may have, and the "did you mean" suggestions for the rest.
+// each step type and each nested map may have. (The "did you mean" suggestions for the rest are
+// yaml::did_you_mean, yaml/fields.hpp.)
 #pragma once
 
 #include <optional>
@@ -46,14 +47,5 @@ bool allows_id_list(StepType type);
 bool step_allows(StepType type, std::string_view field);
 // The step types on which `field` is allowed, as "a user or service step", empty when none.
 std::string step_types_allowing(std::string_view field);
-
-// The edit distance between two texts, counted in bytes (names here are ASCII).
-std::size_t edit_distance(std::string_view a, std::string_view b);
-// The candidate closest to `word` when it is close enough to be a likely typo (distance at most
-// 1 for short words, 2 for longer ones, and less than the word's length), nullopt otherwise.
-std::optional<std::string_view> closest(std::string_view word,
-                                        std::span<const std::string_view> candidates);
-// " (did you mean 'x'?)" or "" when nothing is close.
-std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates);
 
 }  // namespace crmflow::model

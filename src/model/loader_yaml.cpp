@@ -38,9 +38,5 @@ std::vector<const YamlNode*> items(const YamlNode& list) {
 
 const YamlNode* get(const YamlNode& map, std::string_view key) { return map.find(key); }
 
-Value value_of(const YamlNode& node) {
-  Result<Value> value = yaml::to_value(node);
-  return value ? std::move(*value) : Value{};
-}
 
 }  // namespace crmflow::model

@@ -35,9 +35,5 @@ std::vector<YamlEntry> entries(const YamlNode& map);
 std::vector<const YamlNode*> items(const YamlNode& list);
 // The value of `key` in a map, nullptr when absent or when `map` is not a map.
 const YamlNode* get(const YamlNode& map, std::string_view key);
-// The node as a Value (YAML 1.2 core typing; aliases expanded). A node the schema refuses (an
-// unknown tag, `!!int abc`, 1e400) reads as null: the loader reports those once for the whole
-// document (yaml::to_value of the root) before compiling.
-Value value_of(const YamlNode& node);
 
 }  // namespace crmflow::model

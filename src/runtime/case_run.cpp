@@ -154,6 +154,8 @@ Status CaseRun::cancel(std::string_view reason) {
   state_.tokens.clear();
   state_.joins.clear();
   state_.incidents.clear();
+  state_.races.clear();
+  state_.scopes.clear();
   stack_.clear();
   record_.status = CaseStatus::cancelled;
   record_.ended_at = env_.now;
@@ -183,6 +185,7 @@ Status CaseRun::retry(StepIndex step, const Value& vars) {
   }
   Token token = *parked;
   remove_token(token.id);
+  end_activity(token);
   token.wait = WaitKind::moving;
   token.attempt = 1;
   if (incident.phase == IncidentState::Phase::leave) return leave(token);
@@ -198,10 +201,9 @@ Status CaseRun::run() {
       if (auto s = enter(token); !s) return s;
     }
     Status status;
-    if (!fire_ready_joins(status)) {
-      if (!status) return status;
-      break;
-    }
+    if (fire_ready_joins(status) || complete_finished_scope(status)) continue;
+    if (!status) return status;
+    break;
   }
   settle();
   return {};
@@ -239,6 +241,14 @@ Status CaseRun::enter(Token token) {
     return {};
   }
   if (plan_.is_join[token.step] && token.via != kNoFlow) return arrive_at_join(token);
+  if (step.for_each) {
+    // TODO(multi-instance): instance scopes with locals, complete_when, collect.
+    raise_incident(token, IncidentState::Phase::enter,
+                   fmt::format("step '{}': this engine version does not run multi-instance "
+                               "(for_each) steps yet",
+                               step.id));
+    return {};
+  }
   event(EventType::step_entered, token.step);
   // A user step notifies once its task exists (`to: assignee` needs it).
   if (step.type != StepType::user && !step.notify.empty())
@@ -249,6 +259,7 @@ Status CaseRun::enter(Token token) {
     case StepType::exclusive:
     case StepType::parallel:
     case StepType::inclusive:
+    case StepType::event:
       return leave(token);
     case StepType::set:
       if (auto s = apply_set(step); !s) {
@@ -264,8 +275,8 @@ Status CaseRun::enter(Token token) {
       return start_wait(token, step);
     case StepType::service:
       return start_service(token, step);
-    case StepType::event:
     case StepType::subprocess:
+      return start_subprocess(token, step);
     case StepType::call:
       break;
   }
@@ -283,6 +294,7 @@ Status CaseRun::leave(Token token) {
   }
   left(token);
   if (!step.notify.empty()) notify(step, model::NotifyOn::complete, completing_);
+  if (step.type == StepType::event) return start_race(token, step);
   if (flows_.empty()) return {};  // the branch ends here (spec: after the last step)
   token.wait = WaitKind::moving;
   token.ref = 0;
@@ -299,7 +311,8 @@ Status CaseRun::leave(Token token) {
 
 Status CaseRun::choose_flows(const Step& step) {
   flows_.clear();
-  const bool all_true = step.type == StepType::parallel || step.type == StepType::inclusive;
+  const bool all_true = step.type == StepType::parallel || step.type == StepType::inclusive ||
+                        step.type == StepType::event;
   FlowIndex fallback = kNoFlow;
   for (FlowIndex f : step.outgoing) {
     const model::Flow& flow = def_.flows[f];
@@ -322,7 +335,9 @@ Status CaseRun::choose_flows(const Step& step) {
     flows_.push_back(f);
     if (!all_true) return {};
   }
-  if (step.type == StepType::parallel || !flows_.empty()) return {};
+  if (step.type == StepType::parallel || step.type == StepType::event || !flows_.empty()) {
+    return {};
+  }
   if (fallback != kNoFlow) {
     flows_.push_back(fallback);
     return {};
@@ -357,7 +372,9 @@ Status CaseRun::apply_set(const Step& step) {
 Status CaseRun::end(Token token, const Step& step) {
   const auto& end = std::get<model::EndStep>(step.detail);
   if (!end.error.empty()) {
-    // TODO(boundary events): look for a boundary `error` on enclosing subprocesses first.
+    auto caught = throw_error(token, end.error);
+    if (!caught) return caught.status();
+    if (*caught) return {};
     raise_incident(token, IncidentState::Phase::enter,
                    fmt::format("step '{}': business error '{}' was not caught: no boundary error "
                                "event catches it",
@@ -380,6 +397,8 @@ Status CaseRun::terminate(ScopeId scope) {
   stack_.erase(std::remove_if(stack_.begin(), stack_.end(), in_scope), stack_.end());
   state_.joins.erase(std::remove_if(state_.joins.begin(), state_.joins.end(), in_scope),
                      state_.joins.end());
+  state_.races.erase(std::remove_if(state_.races.begin(), state_.races.end(), in_scope),
+                     state_.races.end());
   if (scope == 0) {
     record_.status = CaseStatus::terminated;
     record_.ended_at = env_.now;
@@ -389,8 +408,17 @@ Status CaseRun::terminate(ScopeId scope) {
 }
 
 Status CaseRun::withdraw(const Token& token) {
+  end_activity(token);
   switch (token.wait) {
     case WaitKind::task: {
+      // The task may have been created by this very call and not be stored yet.
+      auto pending = std::find_if(change_.tasks.rbegin(), change_.tasks.rend(),
+                                  [&](const Task& t) { return t.id == token.ref; });
+      if (pending != change_.tasks.rend()) {
+        pending->status = TaskStatus::withdrawn;
+        pending->ended_at = env_.now;
+        break;
+      }
       auto task = env_.store.load_task(token.ref);
       if (!task) return task.status();
       task->status = TaskStatus::withdrawn;
@@ -403,7 +431,9 @@ Status CaseRun::withdraw(const Token& token) {
       break;
     case WaitKind::message:
     case WaitKind::signal:
-      change_.subscriptions_removed.push_back(token.id);
+      break;  // end_activity removed the subscriptions
+    case WaitKind::scope:
+      if (auto s = withdraw_scope(static_cast<ScopeId>(token.ref)); !s) return s;
       break;
     case WaitKind::incident: {
       auto& incidents = state_.incidents;

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,9 +63,16 @@ class CaseRun {
   // A timer job of this case fired: its token leaves the `wait` step. Returns false (and only
   // removes the job) when no token waits for the job any more.
   Result<bool> fire_timer(const JobRecord& job);
-  // A message or signal reached the waiting token `token`: its variables are merged and the
-  // token leaves its `wait` step. Returns false when the token no longer waits for it.
-  Result<bool> receive(TokenId token, SubscriptionKind kind, const Value& vars);
+  // A boundary timer job of this case fired. Returns false (and only removes the job) when the
+  // activity it belongs to has ended.
+  Result<bool> fire_boundary_timer(const JobRecord& job);
+  // An alarm job of this case fired: notify and/or escalate, and re-arm a repeating alarm.
+  // Returns false (and only removes the job) when its task has ended.
+  Result<bool> fire_alarm(const JobRecord& job);
+  // A message or signal reached the subscription: its variables are merged and the token leaves
+  // its `wait` step, or the boundary event fires. Returns false when nothing waits for it any
+  // more.
+  Result<bool> receive(const Subscription& subscription, const Value& vars);
 
   // What the handler of a service job is to be called with, or nullopt when there is nothing to
   // call: no token waits for the job any more (the job is only removed), or its `input` failed
@@ -97,6 +105,29 @@ class CaseRun {
   Status end(Token token, const model::Step& step);
   Status start_wait(Token token, const model::Step& step);
   Status start_service(Token token, const model::Step& step);
+  // Arms the boundary events of an activity that has just begun waiting.
+  Status start_boundaries(const Token& token, const model::Step& step);
+  // Disarms everything an activity's token waits for besides its own job or task: boundary jobs
+  // and every subscription of the token.
+  void end_activity(const Token& token);
+  Status fire_boundary(Token token, std::uint32_t index);
+  Status start_race(const Token& token, const model::Step& gateway);
+  // Arms the alarms of a task just created.
+  Status start_alarms(const Token& token, const model::Step& step, const Task& task);
+  // Subprocesses: a scope instance per entry, completed when nothing runs inside any more.
+  Status start_subprocess(Token token, const model::Step& step);
+  bool complete_finished_scope(Status& status);
+  Status withdraw_scope(ScopeId scope);
+  // A business error thrown by `token` (an `end` with `error`, or a handler whose token was
+  // already removed): the nearest matching boundary `error` on the token's step or an enclosing
+  // subprocess takes it, withdrawing what lies between. False when nothing catches it.
+  Result<bool> throw_error(const Token& token, std::string_view code);
+  // The racer `winner` fired: withdraws the other waits of its race, if it is in one.
+  Status settle_race(TokenId winner);
+  // When a timer is due: its `occurrence`-th moment (0-based; only cycles have more than one),
+  // nullopt when a cycle has no more. Errors: the incident message.
+  Result<std::optional<Instant>> timer_due(const model::Timer& timer, Instant anchor,
+                                           std::uint32_t occurrence) const;
   Result<JobId> schedule(JobKind kind, Instant due, const Token& token);
   Result<Value> evaluate_with(const model::ValueSource& source, std::string_view name,
                               const Value& value) const;

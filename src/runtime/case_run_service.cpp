@@ -39,13 +39,13 @@ Result<Value> CaseRun::evaluate_with(const model::ValueSource& source, std::stri
   return source.expression->evaluate(scope, context());
 }
 
-Status CaseRun::start_service(Token token, const Step& /*step*/) {
+Status CaseRun::start_service(Token token, const Step& step) {
   auto job = schedule(JobKind::service, env_.now, token);
   if (!job) return job.status();
   token.wait = WaitKind::job;
   token.ref = *job;
   park(token);
-  return {};
+  return start_boundaries(token, step);
 }
 
 Result<std::optional<JobContext>> CaseRun::service_call(const JobRecord& job) {
@@ -122,11 +122,15 @@ Result<bool> CaseRun::finish_service(const JobRecord& job, const HandlerResult& 
         event(EventType::variables_changed, token.step, kNoId, {},
               Value::Object{{"names", std::move(names)}});
       }
+      end_activity(token);
       if (auto s = leave(token); !s) return std::move(s).error();
       return true;
     }
-    case HandlerResult::Kind::business_error:
-      // TODO(boundary events): a boundary `error` with this code (or "*") catches it first.
+    case HandlerResult::Kind::business_error: {
+      auto caught = throw_error(token, outcome.error_code());
+      if (!caught) return std::move(caught).error();
+      if (*caught) return true;
+    }
       raise_incident(token, IncidentState::Phase::enter,
                      fmt::format("step '{}': handler '{}' raised business error '{}'{}{}; no "
                                  "boundary error event catches it",

@@ -94,8 +94,9 @@ Status CaseRun::create_task(Token token, const Step& step) {
   park(token);
   event(EventType::task_created, token.step, task.id);
   if (!step.notify.empty()) notify(step, model::NotifyOn::enter, &task);
+  if (auto s = start_alarms(token, step, task); !s) return s;
   change_.tasks.push_back(std::move(task));
-  return {};
+  return start_boundaries(token, step);
 }
 
 Status CaseRun::complete_task(Task task, const Value& vars, std::string_view by) {
@@ -122,6 +123,7 @@ Status CaseRun::complete_task(Task task, const Value& vars, std::string_view by)
   event(EventType::task_completed, token.step, id, by);
   merge_variables(*submitted, token.step, id, by);
   remove_token(token.id);
+  end_activity(token);
   completing_ = &task;
   Status left = leave(token);
   completing_ = nullptr;

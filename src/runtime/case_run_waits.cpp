@@ -4,6 +4,7 @@
 
 #include "runtime/case_run.hpp"
 #include "time/arithmetic.hpp"
+#include "time/cycle.hpp"
 #include "time/iso8601.hpp"
 
 namespace crmflow::runtime {
@@ -29,32 +30,20 @@ Status CaseRun::start_wait(Token token, const Step& step) {
   const auto& wait = std::get<model::WaitStep>(step.detail);
   switch (wait.kind) {
     case model::WaitStep::Kind::timer: {
-      Result<Instant> due = env_.now;
-      if (wait.timer.kind == model::TimerKind::date) {
-        auto value = evaluate(wait.timer.date);
-        due = value ? timer_moment(*value) : Result<Instant>{std::move(value).error()};
-      } else {
-        // TODO(calendars): a timer that names `calendar:` counts business time.
-        due = time::add(env_.now, wait.timer.duration, nullptr);
-      }
-      if (!due) {
-        raise_incident(token, IncidentState::Phase::enter,
-                       fmt::format("step '{}': {}", step.id, due.error().message));
+      auto due = timer_due(wait.timer, env_.now, 0);
+      if (!due || !due->has_value()) {
+        raise_incident(
+            token, IncidentState::Phase::enter,
+            fmt::format("step '{}': {}", step.id,
+                        due ? std::string{"the timer never fires"} : due.error().message));
         return {};
       }
-      auto id = env_.store.allocate_id(IdKind::job_id);
-      if (!id) return id.status();
-      JobRecord job;
-      job.id = *id;
-      job.case_id = record_.id;
-      job.kind = JobKind::timer;
-      job.due = *due;
-      job.token = token.id;
-      change_.jobs_added.push_back(job);
+      auto job = schedule(JobKind::timer, **due, token);
+      if (!job) return job.status();
       token.wait = WaitKind::job;
-      token.ref = job.id;
+      token.ref = *job;
       park(token);
-      return {};
+      return start_boundaries(token, step);
     }
     case model::WaitStep::Kind::message: {
       Subscription sub;
@@ -92,28 +81,68 @@ Status CaseRun::start_wait(Token token, const Step& step) {
   return {};
 }
 
+Result<std::optional<Instant>> CaseRun::timer_due(const model::Timer& timer, Instant anchor,
+                                                  std::uint32_t occurrence) const {
+  // TODO(calendars): a timer that names `calendar:` counts business time.
+  switch (timer.kind) {
+    case model::TimerKind::duration: {
+      if (occurrence > 0) return std::optional<Instant>{};
+      auto due = time::add(anchor, timer.duration, nullptr);
+      if (!due) return std::move(due).error();
+      return std::optional<Instant>{*due};
+    }
+    case model::TimerKind::date: {
+      if (occurrence > 0) return std::optional<Instant>{};
+      auto value = evaluate(timer.date);
+      if (!value) return std::move(value).error();
+      auto due = timer_moment(*value);
+      if (!due) return std::move(due).error();
+      return std::optional<Instant>{*due};
+    }
+    case model::TimerKind::cycle: {
+      auto cycle = time::Cycle::parse(timer.cycle, nullptr);
+      if (!cycle) return std::move(cycle).error();
+      return cycle->occurrence(occurrence, anchor);
+    }
+  }
+  return std::optional<Instant>{};
+}
+
 Result<bool> CaseRun::fire_timer(const JobRecord& job) {
   change_.jobs_removed.push_back(job.id);
   Token* parked = find_token(job.token);
   if (parked == nullptr || parked->wait != WaitKind::job || parked->ref != job.id) return false;
   const Token token = *parked;
   remove_token(token.id);
+  end_activity(token);
+  if (auto s = settle_race(token.id); !s) return std::move(s).error();
   event(EventType::timer_fired, token.step);
   if (auto s = leave(token); !s) return std::move(s).error();
   return true;
 }
 
-Result<bool> CaseRun::receive(TokenId id, SubscriptionKind kind, const Value& vars) {
-  const WaitKind expected =
-      kind == SubscriptionKind::message ? WaitKind::message : WaitKind::signal;
-  Token* parked = find_token(id);
-  if (parked == nullptr || parked->wait != expected) return false;
+Result<bool> CaseRun::receive(const Subscription& subscription, const Value& vars) {
+  Token* parked = find_token(subscription.token);
+  if (parked == nullptr) return false;
   const Token token = *parked;
+  const bool is_message = subscription.kind == SubscriptionKind::message;
+  if (subscription.boundary > 0) {
+    const std::uint32_t index = subscription.boundary - 1;
+    const auto& boundaries = def_.steps[token.step].boundary;
+    if (index >= boundaries.size() || boundaries[index].kind != model::BoundaryKind::message) {
+      return false;
+    }
+    event(EventType::message_received, token.step, kNoId, {},
+          Value::Object{{"boundary", static_cast<std::int64_t>(index)}});
+    merge_variables(vars, token.step, kNoId, {});
+    if (auto s = fire_boundary(token, index); !s) return std::move(s).error();
+    return true;
+  }
+  if (token.wait != (is_message ? WaitKind::message : WaitKind::signal)) return false;
   remove_token(token.id);
-  change_.subscriptions_removed.push_back(token.id);
-  event(
-      kind == SubscriptionKind::message ? EventType::message_received : EventType::signal_received,
-      token.step);
+  end_activity(token);
+  if (auto s = settle_race(token.id); !s) return std::move(s).error();
+  event(is_message ? EventType::message_received : EventType::signal_received, token.step);
   merge_variables(vars, token.step, kNoId, {});
   if (auto s = leave(token); !s) return std::move(s).error();
   return true;

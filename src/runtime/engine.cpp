@@ -52,6 +52,32 @@ Result<Value> check_start_variables(const model::Definition& d, const Value& giv
 
 }  // namespace
 
+namespace runtime {
+
+Result<CaseId> EngineCore::start_case(const ProcessPlan& plan, const StartOptions& options) {
+  const Instant at = now();
+  auto vars = check_start_variables(*plan.definition, options.vars, at);
+  if (!vars) return std::move(vars).error();
+  auto id = store_.allocate_id(IdKind::case_id);
+  if (!id) return std::move(id).error();
+  CaseRecord record;
+  record.id = *id;
+  record.process_id = plan.process->id();
+  record.version = plan.version;
+  record.key = options.key;
+  record.initiator = options.by;
+  record.started_at = at;
+  record.variables = std::move(*vars);
+  const RunEnvironment env = environment(at);
+  CaseRun run{plan, std::move(record), env, /*is_new=*/true};
+  if (auto s = run.start(); !s) return std::move(s).error();
+  if (auto s = run.run(); !s) return std::move(s).error();
+  if (auto s = commit(run); !s) return std::move(s).error();
+  return *id;
+}
+
+}  // namespace runtime
+
 Engine::Engine(Store& store, EngineOptions options)
     : store_(store), options_(options), impl_(nullptr) {
   if (options_.clock == nullptr) options_.clock = &SystemClock::instance();
@@ -117,25 +143,7 @@ Result<CaseId> Engine::start(std::string_view process_id, const StartOptions& op
   }
   auto plan = impl_->plan(process_id, version);
   if (!plan) return std::move(plan).error();
-  const Instant now = impl_->now();
-  auto vars = check_start_variables(*(*plan)->definition, options.vars, now);
-  if (!vars) return std::move(vars).error();
-  auto id = store_.allocate_id(IdKind::case_id);
-  if (!id) return std::move(id).error();
-  CaseRecord record;
-  record.id = *id;
-  record.process_id = std::string{process_id};
-  record.version = version;
-  record.key = options.key;
-  record.initiator = options.by;
-  record.started_at = now;
-  record.variables = std::move(*vars);
-  const runtime::RunEnvironment env = impl_->environment(now);
-  runtime::CaseRun run{**plan, std::move(record), env, /*is_new=*/true};
-  if (auto s = run.start(); !s) return std::move(s).error();
-  if (auto s = run.run(); !s) return std::move(s).error();
-  if (auto s = impl_->commit(run); !s) return std::move(s).error();
-  return *id;
+  return impl_->start_case(**plan, options);
 }
 
 Result<Case> Engine::get_case(CaseId id) {

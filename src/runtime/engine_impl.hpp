@@ -36,6 +36,9 @@ class EngineCore {
   // Commits what the run changed and hands its notifications to the notifier.
   Status commit(CaseRun& run);
 
+  // Starts a case of `plan` (variables checked) and runs it until it waits.
+  Result<CaseId> start_case(const ProcessPlan& plan, const StartOptions& options);
+
   // Loads a case and its plan. Errors: not_found, the store's.
   struct Loaded {
     CaseRecord record;

@@ -70,8 +70,16 @@ Result<std::size_t> Engine::run_due(Instant now) {
         ++fired;
         continue;
       }
-      case JobKind::boundary_timer:
-      case JobKind::alarm:
+      case JobKind::boundary_timer: {
+        auto moved = run.fire_boundary_timer(job);
+        if (!moved) return std::move(moved).error();
+        break;
+      }
+      case JobKind::alarm: {
+        auto fired_alarm = run.fire_alarm(job);
+        if (!fired_alarm) return std::move(fired_alarm).error();
+        break;
+      }
       case JobKind::delivery:
       case JobKind::trigger:
         return internal_error(

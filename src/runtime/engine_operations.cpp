@@ -98,6 +98,12 @@ Status Engine::complete(TaskId id, const CompleteOptions& options) {
   return impl_->commit(run);
 }
 
+Status Engine::may_complete(TaskId id, std::string_view by) {
+  auto open = open_task(store_, *impl_, id, "complete");
+  if (!open) return std::move(open).error();
+  return may_act(open->task, by, impl_->directory(), "complete");
+}
+
 namespace {
 
 Status apply_task_change(runtime::EngineCore& impl, OpenTask& open, EventType event,
@@ -197,8 +203,7 @@ namespace {
 
 // Delivers to every subscription found, one commit per case (its waits in token order).
 Result<std::vector<CaseId>> deliver(runtime::EngineCore& impl,
-                                    const std::vector<Subscription>& subs, SubscriptionKind kind,
-                                    const Value& vars) {
+                                    const std::vector<Subscription>& subs, const Value& vars) {
   std::vector<CaseId> reached;
   for (std::size_t i = 0; i < subs.size();) {
     const CaseId case_id = subs[i].case_id;
@@ -208,7 +213,7 @@ Result<std::vector<CaseId>> deliver(runtime::EngineCore& impl,
     runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
     bool any = false;
     for (; i < subs.size() && subs[i].case_id == case_id; ++i) {
-      auto received = run.receive(subs[i].token, kind, vars);
+      auto received = run.receive(subs[i], vars);
       if (!received) return std::move(received).error();
       any = any || *received;
     }
@@ -229,11 +234,33 @@ Result<std::vector<CaseId>> Engine::correlate(std::string_view name, std::string
   }
   auto subs = store_.subscriptions(SubscriptionKind::message, name, key);
   if (!subs) return std::move(subs).error();
-  auto reached = deliver(*impl_, *subs, SubscriptionKind::message, vars);
+  auto reached = deliver(*impl_, *subs, vars);
   if (!reached) return reached;
-  // TODO(triggers): with nobody waiting, start a case of each process with this message trigger.
+  if (!reached->empty()) return reached;
+  // Nobody waits: each process whose latest version has this message trigger starts a case,
+  // with the message's key as the business key and its variables as the start variables.
+  auto definitions = store_.latest_definitions();
+  if (!definitions) return std::move(definitions).error();
+  for (const DefinitionRecord& d : *definitions) {
+    auto plan = impl_->plan(d.process_id, d.version);
+    if (!plan) return std::move(plan).error();
+    const auto& triggers = (*plan)->definition->triggers;
+    const bool triggered = std::any_of(triggers.begin(), triggers.end(), [&](const auto& t) {
+      return t.kind == model::TriggerKind::message && t.message == name;
+    });
+    if (!triggered) continue;
+    StartOptions options;
+    options.key = std::string{key};
+    options.vars = vars;
+    auto started = impl_->start_case(**plan, options);
+    if (!started) return std::move(started).error();
+    reached->push_back(*started);
+  }
   if (reached->empty()) {
-    return not_found(fmt::format("no case waits for message '{}' with key '{}'", name, key));
+    return not_found(
+        fmt::format("no case waits for message '{}' with key '{}', and no process "
+                    "starts on it",
+                    name, key));
   }
   return reached;
 }
@@ -244,7 +271,7 @@ Result<std::vector<CaseId>> Engine::signal(std::string_view name, const Value& v
   }
   auto subs = store_.subscriptions(SubscriptionKind::signal, name, {});
   if (!subs) return std::move(subs).error();
-  return deliver(*impl_, *subs, SubscriptionKind::signal, vars);
+  return deliver(*impl_, *subs, vars);
 }
 
 }  // namespace crmflow

@@ -4,12 +4,19 @@
 #include <algorithm>
 #include <array>
 
-#include "model/compile.hpp"
-#include "model/fields.hpp"
 #include "scenario/reader.hpp"
 
 namespace crmflow::scenario {
 namespace {
+
+// `advance: PT2H`: the scenario clock only moves forward, and the message says how to move it
+// to a moment instead.
+constexpr yaml::DurationRules kAdvanceRules{
+    .allow_zero = true,
+    .examples = "PT2H, P1D or P1DT30M",
+    .why_not_negative = "the clock never goes back (use 'at' to move it to a moment)",
+    .give_reason = false,
+};
 
 // One row of the spec's action table: the word and the fields written beside it.
 struct ActionRule {
@@ -85,11 +92,9 @@ void Reader::read_scenarios(const Node& node, ScenarioFile& file) {
     fields_.check_fields(item, "scenario", kScenarioFields);
     Scenario scenario;
     scenario.at = item.mark();
-    const Node* name = item.find("name");
-    const Node* actions = item.find("do");
-    if (name == nullptr) {
-      fields_.error(item, "scenario: 'name' is required: it is printed as PASS name or FAIL name");
-    } else if (auto text = fields_.text(*name, "scenario", "name")) {
+    const Node* name =
+        fields_.require(item, "scenario", "name", "it is printed as PASS name or FAIL name");
+    if (auto text = name ? fields_.non_empty_text(*name, "scenario", "name") : std::nullopt) {
       scenario.name = *text;
       const auto [first, added] = names.emplace(scenario.name, name->mark());
       if (!added) {
@@ -100,10 +105,8 @@ void Reader::read_scenarios(const Node& node, ScenarioFile& file) {
     }
     const std::string owner =
         scenario.name.empty() ? std::string{"scenario"} : "scenario '" + scenario.name + "'";
-    if (actions == nullptr) {
-      fields_.error(item, owner + ": 'do' is required: the list of actions");
-      continue;
-    }
+    const Node* actions = fields_.require(item, owner, "do", "the list of actions");
+    if (actions == nullptr) continue;
     if (!fields_.expect_list(*actions, owner, "do")) continue;
     if (actions->size() == 0) {
       fields_.error(*actions,
@@ -137,7 +140,7 @@ std::optional<Action> Reader::read_action(const Node& item, CaseScope& cases,
   if (!item.is_mapping()) {
     fields_.error(item, fmt::format("each action must be a map such as {{complete: reception, "
                                     "by: ali}} or {{advance: PT2H}}, not {}",
-                                    model::describe(item)));
+                                    yaml::describe(item)));
     return std::nullopt;
   }
   // The action word: the one key that names an action.
@@ -161,16 +164,16 @@ std::optional<Action> Reader::read_action(const Node& item, CaseScope& cases,
       if (!is_field_of_some_action(entry.key.scalar())) break;
     }
     if (first == nullptr) {
-      fields_.error(
-          item, fmt::format("the action is missing: write one of {}", word_list(action_names())));
+      fields_.error(item, fmt::format("the action is missing: write one of {}",
+                                      yaml::word_list(action_names())));
     } else if (is_field_of_some_action(first->key.scalar())) {
       fields_.error(first->key, fmt::format("'{}' is a field of an action, but the action itself "
                                             "is missing: write one of {}",
-                                            first->key.scalar(), word_list(action_names())));
+                                            first->key.scalar(), yaml::word_list(action_names())));
     } else {
       fields_.error(first->key,
                     fmt::format("unknown action '{}'{}", first->key.scalar(),
-                                model::did_you_mean(first->key.scalar(), action_names())));
+                                yaml::did_you_mean(first->key.scalar(), action_names())));
     }
     return std::nullopt;
   }
@@ -196,23 +199,23 @@ std::optional<Action> Reader::read_action(const Node& item, CaseScope& cases,
     const std::string& field = entry.key.scalar();
     const Node& value = entry.value;
     if (field == "key") {
-      action.key = fields_.text(value, rule.name, field, false);
+      action.key = fields_.text(value, rule.name, field);
     } else if (field == "vars") {
       action.vars = fields_.object(value, rule.name, field);
     } else if (field == "by") {
-      action.by = fields_.text(value, rule.name, field);
+      action.by = fields_.non_empty_text(value, rule.name, field);
     } else if (field == "as") {
-      action.alias = fields_.text(value, rule.name, field);
+      action.alias = fields_.non_empty_text(value, rule.name, field);
     } else if (field == "version") {
       action.version = fields_.integer(value, rule.name, field, 1);
     } else if (field == "case") {
-      action.case_alias = fields_.text(value, rule.name, field);
+      action.case_alias = fields_.non_empty_text(value, rule.name, field);
     } else if (field == "task") {
       action.task = fields_.integer(value, rule.name, field, 1);
     } else if (field == "to") {
-      action.to = fields_.text(value, rule.name, field);
+      action.to = fields_.non_empty_text(value, rule.name, field);
     } else if (field == "reason") {
-      action.reason = fields_.text(value, rule.name, field, false);
+      action.reason = fields_.text(value, rule.name, field);
     }
   }
   if (rule.kind == ActionKind::delegate && item.find("to") == nullptr) {
@@ -238,12 +241,12 @@ std::optional<Action> Reader::read_expected_error(const Node& value, CaseScope& 
   if (code_node == nullptr) {
     fields_.error(value, fmt::format("expect_error: 'code' is required: the code the action must "
                                      "be refused with ({})",
-                                     word_list(kErrorCodes)));
+                                     yaml::word_list(kErrorCodes)));
   } else if (code_node->is_scalar() && (code = parse_error_code(code_node->scalar())).has_value()) {
   } else {
     fields_.error(*code_node, fmt::format("expect_error: unknown error code {}: use {}{}",
-                                          model::describe(*code_node), word_list(kErrorCodes),
-                                          model::did_you_mean(code_node->scalar(), kErrorCodes)));
+                                          yaml::describe(*code_node), yaml::word_list(kErrorCodes),
+                                          yaml::did_you_mean(code_node->scalar(), kErrorCodes)));
   }
   std::optional<Action> action = read_action(value, cases, true);
   if (!action || !code) return std::nullopt;
@@ -256,7 +259,7 @@ void Reader::read_action_target(const Node& item, const Node& value, Action& act
   const std::string_view name = action_name(action.kind);
   switch (action.kind) {
     case ActionKind::start: {
-      const auto process = fields_.text(value, name, name);
+      const auto process = fields_.non_empty_text(value, name, name);
       if (!process) return;
       action.target = *process;
       const bool known = steps_by_process_.count(*process) > 0;
@@ -266,8 +269,8 @@ void Reader::read_action_target(const Node& item, const Node& value, Action& act
         fields_.error(value, fmt::format("unknown process '{}'{}: the file's processes are {} (a "
                                          "process must be listed under 'processes' or deployed "
                                          "before it is started)",
-                                         *process, model::did_you_mean(*process, ids),
-                                         ids.empty() ? "none" : word_list(ids)));
+                                         *process, yaml::did_you_mean(*process, ids),
+                                         ids.empty() ? "none" : yaml::word_list(ids)));
       }
       if (!action.alias) action.alias = "case";
       if (!under_expect_error) {
@@ -281,7 +284,7 @@ void Reader::read_action_target(const Node& item, const Node& value, Action& act
     case ActionKind::unclaim:
     case ActionKind::delegate:
     case ActionKind::retry: {
-      const auto step = fields_.text(value, name, name);
+      const auto step = fields_.non_empty_text(value, name, name);
       if (!step) return;
       action.target = *step;
       if (auto process = case_process(item, value, action.case_alias, cases, name)) {
@@ -290,20 +293,21 @@ void Reader::read_action_target(const Node& item, const Node& value, Action& act
       return;
     }
     case ActionKind::cancel:
-      if (!value.is_scalar() || model::value_of(value) != Value{true}) {
+      if (!value.is_scalar() || yaml::value_of(value) != Value{true}) {
         fields_.error(value, fmt::format("cancel: write 'cancel: true' (with 'case' and 'reason' "
                                          "beside it if needed), not {}",
-                                         model::describe(value)));
+                                         yaml::describe(value)));
         return;
       }
       case_process(item, value, action.case_alias, cases, name);
       return;
     case ActionKind::message:
     case ActionKind::signal:
-      if (auto text = fields_.text(value, name, name)) action.target = *text;
+      if (auto text = fields_.non_empty_text(value, name, name)) action.target = *text;
       return;
     case ActionKind::advance:
-      if (auto duration = fields_.duration(value, name, name)) action.advance = *duration;
+      if (auto duration = fields_.duration(value, name, name, kAdvanceRules))
+        action.advance = *duration;
       return;
     case ActionKind::at:
       if (auto moment = fields_.datetime(value, name, name)) action.moment = *moment;
@@ -335,7 +339,7 @@ std::optional<std::string> Reader::case_process(const Node& item, const Node& fa
     for (const auto& [name, process] : cases.aliases) known.push_back(name);
     fields_.error(at, fmt::format("{}: unknown case '{}'{}: name a case with 'as: {}' on an "
                                   "earlier 'start'",
-                                  owner, *alias, model::did_you_mean(*alias, known), *alias));
+                                  owner, *alias, yaml::did_you_mean(*alias, known), *alias));
     return std::nullopt;
   }
   if (cases.last) return cases.aliases.at(*cases.last);
@@ -350,7 +354,7 @@ void Reader::check_step(const Node& at, const std::string& step, const std::stri
   if (found == steps_by_process_.end() || found->second.count(step) > 0) return;
   const std::vector<std::string_view> ids(found->second.begin(), found->second.end());
   fields_.error(at, fmt::format("process '{}' has no step '{}'{}", process_id, step,
-                                model::did_you_mean(step, ids)));
+                                yaml::did_you_mean(step, ids)));
 }
 
 }  // namespace crmflow::scenario

@@ -3,8 +3,6 @@
 
 #include <algorithm>
 
-#include "model/compile.hpp"
-#include "model/fields.hpp"
 #include "scenario/reader.hpp"
 
 namespace crmflow::scenario {
@@ -44,7 +42,7 @@ void Reader::read_expect_action(const Node& item, const Node& value, Action& act
   if (!fields_.expect_map(value, "expect", "expect")) return;
   if (value.size() == 0) {
     fields_.error(value, fmt::format("expect: nothing to check: give at least one of {}",
-                                     word_list(std::span{kExpectFields}.subspan(1))));
+                                     yaml::word_list(std::span{kExpectFields}.subspan(1))));
     return;
   }
   const Node* inner_case = value.find("case");
@@ -53,7 +51,7 @@ void Reader::read_expect_action(const Node& item, const Node& value, Action& act
     return;
   }
   if (inner_case != nullptr) {
-    action.case_alias = fields_.text(*inner_case, "expect", "case");
+    action.case_alias = fields_.non_empty_text(*inner_case, "expect", "case");
     if (!action.case_alias) return;
   }
   const bool needs_case =
@@ -100,7 +98,7 @@ std::optional<Expectation> Reader::read_expectation(const Node& node,
                       "({user: ali, steps: [reception]})");
         continue;
       }
-      auto name = fields_.text(*user, "expect: worklist", "user");
+      auto name = fields_.non_empty_text(*user, "expect: worklist", "user");
       auto ids = read_steps(*steps, "expect: worklist", "steps", "", false, true);
       if (name && ids) out.worklist = ExpectedWorklist{*name, *ids};
     } else if (field == "vars") {
@@ -120,11 +118,11 @@ std::optional<Expectation> Reader::read_expectation(const Node& node,
       fields_.check_fields(value, "expect: incident", kIncidentFields);
       ExpectedIncident incident;
       if (const Node* step = value.find("step")) {
-        incident.step = fields_.text(*step, "expect: incident", "step");
+        incident.step = fields_.non_empty_text(*step, "expect: incident", "step");
         if (incident.step) check_step(*step, *incident.step, process_id);
       }
       if (const Node* contains = value.find("contains")) {
-        incident.contains = fields_.text(*contains, "expect: incident", "contains", false);
+        incident.contains = fields_.text(*contains, "expect: incident", "contains");
       }
       out.incident = incident;
     } else if (field == "cases") {
@@ -132,7 +130,7 @@ std::optional<Expectation> Reader::read_expectation(const Node& node,
       fields_.check_fields(value, "expect: cases", kCasesFields);
       ExpectedCases cases;
       if (const Node* process = value.find("process")) {
-        cases.process = fields_.text(*process, "expect: cases", "process");
+        cases.process = fields_.non_empty_text(*process, "expect: cases", "process");
       }
       if (const Node* status = value.find("status")) {
         cases.status = fields_.one_of(*status, "expect: cases", "status", kCaseStatuses);
@@ -159,7 +157,7 @@ std::optional<ExpectedTask> Reader::read_expected_task(const Node& node,
   if (!node.is_mapping()) {
     fields_.error(node, fmt::format("{}: each task must be a map such as {{step: repair, "
                                     "groups: [technicians]}}, not {}",
-                                    kOwner, model::describe(node)));
+                                    kOwner, yaml::describe(node)));
     return std::nullopt;
   }
   const std::size_t before = fields_.count();
@@ -170,12 +168,12 @@ std::optional<ExpectedTask> Reader::read_expected_task(const Node& node,
     const std::string& field = entry.key.scalar();
     const Node& value = entry.value;
     if (field == "step") {
-      task.step = fields_.text(value, kOwner, field);
+      task.step = fields_.non_empty_text(value, kOwner, field);
       if (task.step) check_step(value, *task.step, process_id);
     } else if (field == "assignee") {
       if (value.is_null()) {
         task.assignee = std::optional<std::string>{};  // nobody holds the task
-      } else if (auto user = fields_.text(value, kOwner, field)) {
+      } else if (auto user = fields_.non_empty_text(value, kOwner, field)) {
         task.assignee = std::optional<std::string>{*user};
       }
     } else if (field == "groups") {
@@ -197,7 +195,7 @@ std::optional<ExpectedNotification> Reader::read_expected_notification(const Nod
   if (!node.is_mapping() || node.size() == 0) {
     fields_.error(node, fmt::format("{}: each notification must be a map with at least one of "
                                     "channel, to, contains, text, subject, not {}",
-                                    kOwner, model::describe(node)));
+                                    kOwner, yaml::describe(node)));
     return std::nullopt;
   }
   const std::size_t before = fields_.count();
@@ -206,7 +204,7 @@ std::optional<ExpectedNotification> Reader::read_expected_notification(const Nod
   sent.at = node.mark();
   for (const Node::Entry& entry : node.entries()) {
     const std::string& field = entry.key.scalar();
-    std::optional<std::string> text = fields_.text(entry.value, kOwner, field, false);
+    std::optional<std::string> text = fields_.text(entry.value, kOwner, field);
     if (field == "channel") sent.channel = std::move(text);
     if (field == "to") sent.to = std::move(text);
     if (field == "contains") sent.contains = std::move(text);
@@ -232,18 +230,16 @@ std::optional<std::vector<ExpectedEvent>> Reader::read_history(const Node& node,
     if (!item.is_mapping()) {
       fields_.error(item, fmt::format("{}: each item must be a map such as {{event: "
                                       "task_created, step: repair}}, not {}",
-                                      kOwner, model::describe(item)));
+                                      kOwner, yaml::describe(item)));
       continue;
     }
     fields_.check_fields(item, kOwner, kEventFields);
     ExpectedEvent event;
-    if (const Node* name = item.find("event")) {
+    if (const Node* name = fields_.require(item, kOwner, "event", "")) {
       event.event = fields_.one_of(*name, kOwner, "event", kEvents).value_or("");
-    } else {
-      fields_.error(item, fmt::format("{}: 'event' is required", kOwner));
     }
     if (const Node* step = item.find("step")) {
-      event.step = fields_.text(*step, kOwner, "step");
+      event.step = fields_.non_empty_text(*step, kOwner, "step");
       if (event.step) check_step(*step, *event.step, process_id);
     }
     events.push_back(std::move(event));
@@ -267,7 +263,7 @@ std::optional<std::vector<std::string>> Reader::read_steps(const Node& node, std
       if (!all_steps_.empty() && !some_process_unknown_ && all_steps_.count(step) == 0) {
         const std::vector<std::string_view> ids(all_steps_.begin(), all_steps_.end());
         fields_.error(item, fmt::format("{}: no process of the file has a step '{}'{}", owner, step,
-                                        model::did_you_mean(step, ids)));
+                                        yaml::did_you_mean(step, ids)));
       }
     } else {
       check_step(item, step, process_id);

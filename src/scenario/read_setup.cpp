@@ -3,7 +3,6 @@
 
 #include <algorithm>
 
-#include "model/compile.hpp"
 #include "scenario/in_place.hpp"
 #include "scenario/reader.hpp"
 #include "yaml/reader.hpp"
@@ -41,7 +40,7 @@ void Reader::read_processes(const Node& node, ScenarioFile& file) {
     } else {
       fields_.error(item, fmt::format("each item of 'processes' must be a path (relative to this "
                                       "file) or a definition written in place, not {}",
-                                      model::describe(item)));
+                                      yaml::describe(item)));
     }
     if (process) {
       remember(process);
@@ -62,7 +61,7 @@ std::shared_ptr<const Process> Reader::load_in_place(const Node& mapping) {
 
 std::shared_ptr<const Process> Reader::load_path(const Node& node, std::string_view owner,
                                                  std::string_view field) {
-  const std::optional<std::string> written = fields_.text(node, owner, field);
+  const std::optional<std::string> written = fields_.non_empty_text(node, owner, field);
   if (!written) return nullptr;
   const std::string path = resolved(folder_, *written);
   std::error_code error;
@@ -92,7 +91,8 @@ void Reader::read_calendars(const Node& node, ScenarioFile& file) {
   const Node* map = &node;
   std::optional<yaml::Document> document;  // keeps the nodes of a calendars file alive
   if (node.is_scalar()) {
-    const std::optional<std::string> written = fields_.text(node, "scenario file", "calendars");
+    const std::optional<std::string> written =
+        fields_.non_empty_text(node, "scenario file", "calendars");
     if (!written) return;
     calendars.file = resolved(folder_, *written);
     Result<yaml::Document> parsed = yaml::parse_file(calendars.file);
@@ -153,7 +153,7 @@ void Reader::read_users(const Node& node, ScenarioFile& file) {
           }
         }
         user.groups = std::move(*groups);
-      } else if (auto address = fields_.text(field.value, owner, name)) {
+      } else if (auto address = fields_.non_empty_text(field.value, owner, name)) {
         user.addresses[name] = std::move(*address);  // the address on the channel `name`
       }
     }
@@ -175,7 +175,7 @@ std::shared_ptr<const FakeHandler> Reader::read_handler(const Node& node,
     if (auto result = fields_.object(*returns, owner, "returns")) handler->result = *result;
   }
   if (error != nullptr) {
-    if (auto text = fields_.text(*error, owner, "error")) handler->error = *text;
+    if (auto text = fields_.non_empty_text(*error, owner, "error")) handler->error = *text;
   }
   if (fail != nullptr) {
     handler->kind = FakeHandler::Kind::fail_then;

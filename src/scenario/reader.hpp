@@ -11,10 +11,13 @@
 #include <string_view>
 #include <vector>
 
-#include "scenario/fields.hpp"
 #include "scenario/scenario_file.hpp"
+#include "yaml/fields.hpp"
+#include "yaml/node.hpp"
 
 namespace crmflow::scenario {
+
+using yaml::Node;
 
 class Reader {
  public:
@@ -77,7 +80,7 @@ class Reader {
   std::string_view text_;
   std::string file_name_;
   std::filesystem::path folder_;
-  Fields fields_;
+  yaml::FieldReader fields_;  // reports into `own`
   std::vector<Diagnostic>& elsewhere_;
   std::optional<std::vector<std::string>> calendar_names_;
   // A process of the file could not be loaded: its id is unknown, so `start:` is not checked.

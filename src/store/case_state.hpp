@@ -26,6 +26,7 @@ enum class WaitKind : std::uint8_t {
   job,       // `ref` is the JobId of its timer or service job
   message,   // subscribed to a message
   signal,    // subscribed to a signal
+  scope,     // at a subprocess step: `ref` is the ScopeId of the instance running inside
   incident,  // parked at `step` until Engine::retry
 };
 
@@ -60,13 +61,30 @@ struct IncidentState {
   Instant at{};
 };
 
+// A running instance of a subprocess: its tokens carry its id as their scope.
+struct ScopeInstance {
+  ScopeId id = 0;
+  ScopeId parent = 0;
+  TokenId owner = 0;       // the token waiting at the subprocess step, in the parent scope
+  std::uint32_t step = 0;  // model::StepIndex of the subprocess step
+};
+
 // A token's boundary event that is armed: a timer job, or a message subscription (job 0).
 struct BoundaryWait {
-  TokenId token = 0;       // the activity's token
-  std::uint32_t index = 0; // into the step's `boundary` list
-  std::uint64_t job = 0;   // the boundary_timer job, 0 for a message boundary
-  std::uint32_t fired = 0; // firings so far (cycles)
-  Instant anchor{};        // when the activity began: cycles without a start count from it
+  TokenId token = 0;        // the activity's token
+  std::uint32_t index = 0;  // into the step's `boundary` list
+  std::uint64_t job = 0;    // the boundary_timer job, 0 for a message boundary
+  std::uint32_t fired = 0;  // firings so far (cycles)
+  Instant anchor{};         // when the activity began: cycles without a start count from it
+};
+
+// An alarm of a user task that is armed: its job and how often it has fired.
+struct ArmedAlarm {
+  TokenId token = 0;        // the task's token
+  std::uint32_t index = 0;  // into the step's `alarms`
+  std::uint64_t job = 0;
+  std::uint32_t fired = 0;
+  Instant first{};  // the first firing moment; repetitions add `every` from it
 };
 
 // An event gateway whose waits race: the first to fire wins, the others are withdrawn.
@@ -80,6 +98,10 @@ struct CaseState {
   std::vector<Token> tokens;             // live tokens, in creation order
   std::vector<JoinState> joins;          // joins holding at least one arrival
   std::vector<IncidentState> incidents;  // open incidents, oldest first
+  std::vector<ScopeInstance> scopes;     // running subprocess instances (the root is implicit)
+  std::vector<ArmedAlarm> alarms;        // armed alarms of open tasks
+  std::vector<BoundaryWait> boundaries;  // armed boundary events of waiting activities
+  std::vector<EventRace> races;          // event gateways waiting for their first event
   std::vector<std::uint32_t> path;       // steps left, in order
   TokenId next_token = 1;
   ScopeId next_scope = 1;

@@ -4,8 +4,8 @@
 #include "crmflow/memory_store.hpp"
 
 #include <algorithm>
-#include <cstdint>
 #include <array>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <set>
@@ -76,6 +76,15 @@ Result<std::optional<DefinitionRecord>> MemoryStore::definition(std::string_view
     }
   }
   return std::optional<DefinitionRecord>{};
+}
+
+Result<std::vector<DefinitionRecord>> MemoryStore::latest_definitions() {
+  std::lock_guard lock{tables_->mutex};
+  std::vector<DefinitionRecord> out;
+  for (const auto& [id, versions] : tables_->definitions) {
+    if (!versions.empty()) out.push_back(versions.back());
+  }
+  return out;
 }
 
 Result<CaseRecord> MemoryStore::load_case(CaseId id) {

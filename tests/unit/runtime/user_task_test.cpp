@@ -97,6 +97,9 @@ TEST_CASE("completing is authorised: assignee, else a candidate; unknown users n
   CHECK_THAT(outsider.error().message, Catch::Contains("not among its candidates"));
   CHECK(w.active(id) == Steps{"reception"});  // refused calls change nothing
 
+  CHECK(w.engine.may_complete(reception, "ali").ok());
+  CHECK(w.engine.may_complete(reception, "reza").error().code == ErrorCode::not_authorized);
+  CHECK(w.engine.may_complete(reception, "nobody").error().code == ErrorCode::not_authorized);
   auto admin = w.engine.complete(reception, {.by = "reza", .vars = vars, .admin_override = true});
   REQUIRE(admin.ok());
 
@@ -108,6 +111,7 @@ TEST_CASE("completing is authorised: assignee, else a candidate; unknown users n
   CHECK_THAT(other.error().message, Catch::Contains("assigned to 'sara'"));
   REQUIRE(w.engine.complete(fix, {.by = "sara"}).ok());
 
+  CHECK(w.engine.may_complete(fix, "sara").error().code == ErrorCode::invalid_state);
   auto twice = w.engine.complete(fix, {.by = "sara"});
   REQUIRE_FALSE(twice.ok());
   CHECK(twice.error().code == ErrorCode::invalid_state);

@@ -130,3 +130,33 @@ TEST_CASE("a signal reaches every waiting case, and none is not an error", "[run
 
 }  // namespace
 }  // namespace crmflow::test
+
+namespace crmflow::test {
+namespace {
+
+TEST_CASE("a message nobody waits for starts a case of a process with that trigger",
+          "[runtime][message][trigger]") {
+  World w;
+  w.deploy(R"yaml(
+process: intake
+triggers: [{message: new-lead}]
+steps:
+  - {id: qualify, type: user}
+)yaml");
+  auto started = w.engine.correlate("new-lead", "L-9", Value::Object{{"source", "web"}});
+  REQUIRE(started.ok());
+  REQUIRE(started->size() == 1);
+  const Case c = w.get(started->front());
+  CHECK(c.process_id == "intake");
+  CHECK(c.key == "L-9");
+  CHECK(c.variables["source"] == Value{"web"});
+  CHECK(c.active == Steps{"qualify"});
+
+  auto unknown = w.engine.correlate("old-lead", "L-1");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().code == ErrorCode::not_found);
+  CHECK(w.engine.cases()->size() == 1);
+}
+
+}  // namespace
+}  // namespace crmflow::test

@@ -88,9 +88,10 @@ TEST_CASE("jobs come due in (due, id) order; leased ones wait", "[store][jobs]")
 TEST_CASE("subscriptions match by name and key; open tasks by worklist rules", "[store]") {
   MemoryStore store;
   CaseChange change = new_case(1);
-  change.subscriptions_added.push_back({1, 1, SubscriptionKind::message, "reply", "R-1"});
-  change.subscriptions_added.push_back({1, 2, SubscriptionKind::message, "reply", std::nullopt});
-  change.subscriptions_added.push_back({1, 3, SubscriptionKind::signal, "reply", std::nullopt});
+  change.subscriptions_added.push_back({1, 1, 0, SubscriptionKind::message, "reply", "R-1"});
+  change.subscriptions_added.push_back({1, 2, 0, SubscriptionKind::message, "reply", std::nullopt});
+  change.subscriptions_added.push_back({1, 3, 0, SubscriptionKind::signal, "reply", std::nullopt});
+  change.subscriptions_added.push_back({1, 1, 2, SubscriptionKind::message, "cancel", "R-1"});
   Task a;
   a.id = 1;
   a.case_id = 1;
@@ -109,6 +110,7 @@ TEST_CASE("subscriptions match by name and key; open tasks by worklist rules", "
   CHECK(store.subscriptions(SubscriptionKind::message, "reply", "R-1")->size() == 2);
   CHECK(store.subscriptions(SubscriptionKind::message, "reply", "R-2")->size() == 1);
   CHECK(store.subscriptions(SubscriptionKind::signal, "reply", "")->size() == 1);
+  CHECK(store.subscriptions(SubscriptionKind::message, "cancel", "R-1")->size() == 1);
 
   TaskFilter sales;
   sales.user = "nima";
@@ -132,6 +134,8 @@ TEST_CASE("subscriptions match by name and key; open tasks by worklist rules", "
   CHECK(store.open_tasks(all)->size() == 2);
   CHECK(store.load_task(1)->status == TaskStatus::completed);
   CHECK(store.subscriptions(SubscriptionKind::message, "reply", "R-1")->size() == 1);
+  // Removing a token's subscriptions removes its boundary ones too.
+  CHECK(store.subscriptions(SubscriptionKind::message, "cancel", "R-1")->empty());
 }
 
 TEST_CASE("definitions: versions are unique per process", "[store][definitions]") {
