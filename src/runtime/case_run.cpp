@@ -387,18 +387,8 @@ Status CaseRun::end(Token token, const Step& step) {
 }
 
 Status CaseRun::terminate(ScopeId scope) {
-  const std::vector<Token> tokens = state_.tokens;
-  for (const Token& t : tokens) {
-    if (t.scope != scope) continue;
-    if (auto s = withdraw(t); !s) return s;
-    remove_token(t.id);
-  }
-  auto in_scope = [scope](const auto& thing) { return thing.scope == scope; };
-  stack_.erase(std::remove_if(stack_.begin(), stack_.end(), in_scope), stack_.end());
-  state_.joins.erase(std::remove_if(state_.joins.begin(), state_.joins.end(), in_scope),
-                     state_.joins.end());
-  state_.races.erase(std::remove_if(state_.races.begin(), state_.races.end(), in_scope),
-                     state_.races.end());
+  // The scope instance stays: a terminated subprocess then completes like any other.
+  if (auto s = empty_scope(scope); !s) return s;
   if (scope == 0) {
     record_.status = CaseStatus::terminated;
     record_.ended_at = env_.now;

@@ -118,6 +118,9 @@ class CaseRun {
   Status start_subprocess(Token token, const model::Step& step);
   bool complete_finished_scope(Status& status);
   Status withdraw_scope(ScopeId scope);
+  // Withdraws every token of `scope` and drops its pending work (stacked tokens, join counts,
+  // event races); the scope instance itself stays (withdraw_scope also removes it).
+  Status empty_scope(ScopeId scope);
   // A business error thrown by `token` (an `end` with `error`, or a handler whose token was
   // already removed): the nearest matching boundary `error` on the token's step or an enclosing
   // subprocess takes it, withdrawing what lies between. False when nothing catches it.

@@ -61,7 +61,7 @@ bool CaseRun::complete_finished_scope(Status& status) {
   return false;
 }
 
-Status CaseRun::withdraw_scope(ScopeId scope) {
+Status CaseRun::empty_scope(ScopeId scope) {
   const std::vector<Token> tokens = state_.tokens;
   for (const Token& t : tokens) {
     if (t.scope != scope) continue;
@@ -74,6 +74,11 @@ Status CaseRun::withdraw_scope(ScopeId scope) {
                      state_.joins.end());
   state_.races.erase(std::remove_if(state_.races.begin(), state_.races.end(), in_scope),
                      state_.races.end());
+  return {};
+}
+
+Status CaseRun::withdraw_scope(ScopeId scope) {
+  if (auto s = empty_scope(scope); !s) return s;
   state_.scopes.erase(std::remove_if(state_.scopes.begin(), state_.scopes.end(),
                                      [scope](const ScopeInstance& s) { return s.id == scope; }),
                       state_.scopes.end());
