@@ -372,7 +372,7 @@ Status CaseRun::apply_set(const Step& step) {
 Status CaseRun::end(Token token, const Step& step) {
   const auto& end = std::get<model::EndStep>(step.detail);
   if (!end.error.empty()) {
-    auto caught = throw_error(token, end.error);
+    auto caught = throw_error(token, end.error, /*thrower_completes=*/true);
     if (!caught) return caught.status();
     if (*caught) return {};
     raise_incident(token, IncidentState::Phase::enter,

@@ -124,7 +124,10 @@ class CaseRun {
   // A business error thrown by `token` (an `end` with `error`, or a handler whose token was
   // already removed): the nearest matching boundary `error` on the token's step or an enclosing
   // subprocess takes it, withdrawing what lies between. False when nothing catches it.
-  Result<bool> throw_error(const Token& token, std::string_view code);
+  // `thrower_completes`: the throwing step is left (path, `step_left`) as the catch begins, as an
+  // `end` with `error` is; a service step whose error is caught is withdrawn instead.
+  Result<bool> throw_error(const Token& token, std::string_view code,
+                           bool thrower_completes = false);
   // The racer `winner` fired: withdraws the other waits of its race, if it is in one.
   Status settle_race(TokenId winner);
   // When a timer is due: its `occurrence`-th moment (0-based; only cycles have more than one),

@@ -100,7 +100,8 @@ const Boundary* catcher(const Step& step, std::string_view code) {
 
 }  // namespace
 
-Result<bool> CaseRun::throw_error(const Token& token, std::string_view code) {
+Result<bool> CaseRun::throw_error(const Token& token, std::string_view code,
+                                  bool thrower_completes) {
   const Value data = Value::Object{{"error", std::string{code}}};
   // The step itself (a service step's boundary).
   if (const Boundary* b = catcher(def_.steps[token.step], code)) {
@@ -127,6 +128,11 @@ Result<bool> CaseRun::throw_error(const Token& token, std::string_view code) {
       continue;
     }
     end_activity(token);
+    if (thrower_completes) {
+      left(token);
+    } else {
+      event(EventType::step_withdrawn, token.step, kNoId, {}, data);
+    }
     const Token* owner = find_token(instance.owner);
     if (owner == nullptr) return false;
     const Token parked = *owner;

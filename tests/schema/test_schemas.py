@@ -152,11 +152,14 @@ def test_yaml12_refuses_duplicate_keys():
 
 # examples/*.yaml are processes; examples/settings/ holds the calendars and the users directory.
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml")) + sorted((EXAMPLES / "settings").glob("*.yaml"))
-DEFINITION_FILES = sorted((ROOT / "tests" / "definitions" / "valid").rglob("*.yaml"))
+# Processes: valid definitions, and the processes scenario files load from tests/scenarios/processes/.
+DEFINITION_FILES = sorted((ROOT / "tests" / "definitions" / "valid").rglob("*.yaml")) + \
+    sorted((ROOT / "tests" / "scenarios" / "processes").rglob("*.yaml"))
 # Scenario files that are meant to be read; tests/scenarios/invalid/ holds broken ones on purpose
-# (checked by `crmflow test` for their diagnostics), as may any process written only for them.
-SCENARIO_FILES = sorted(p for p in (ROOT / "tests" / "scenarios").rglob("*.yaml")
-                        if "invalid" not in p.relative_to(ROOT / "tests" / "scenarios").parts)
+# (checked by `crmflow test` for their diagnostics).
+SCENARIO_FILES = sorted(
+    p for p in (ROOT / "tests" / "scenarios").rglob("*.yaml")
+    if not {"invalid", "processes"} & set(p.relative_to(ROOT / "tests" / "scenarios").parts))
 
 
 def test_examples_exist():
