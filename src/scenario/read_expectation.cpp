@@ -2,7 +2,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <span>
+#include <vector>
 
+#include "crmflow/history.hpp"
 #include "scenario/reader.hpp"
 
 namespace crmflow::scenario {
@@ -21,14 +24,18 @@ constexpr std::string_view kSentFields[] = {"channel", "to", "contains", "text",
 constexpr std::string_view kIncidentFields[] = {"step", "contains"};
 constexpr std::string_view kCasesFields[] = {"process", "status", "count"};
 constexpr std::string_view kEventFields[] = {"event", "step"};
-constexpr std::string_view kEvents[] = {
-    "case_started",        "step_entered",         "step_left",           "step_withdrawn",
-    "task_created",        "task_claimed",         "task_unclaimed",      "task_delegated",
-    "task_completed",      "task_escalated",       "timer_fired",         "alarm_fired",
-    "message_received",    "signal_received",      "job_failed",          "incident_raised",
-    "incident_resolved",   "variables_changed",    "notification_queued", "notification_sent",
-    "notification_failed", "notification_skipped", "case_completed",      "case_terminated",
-    "case_cancelled"};
+// Every history event name, from the library's own table (crmflow/history.hpp), so a new event
+// is known here the day it exists.
+std::span<const std::string_view> event_names() {
+  static const std::vector<std::string_view> kNames = [] {
+    std::vector<std::string_view> names;
+    for (auto i = 0U; i <= static_cast<unsigned>(EventType::case_cancelled); ++i) {
+      names.push_back(to_string(static_cast<EventType>(i)));
+    }
+    return names;
+  }();
+  return kNames;
+}
 
 bool is_engine_wide(std::string_view field) {
   return std::find(std::begin(kEngineWideFields), std::end(kEngineWideFields), field) !=
@@ -236,7 +243,7 @@ std::optional<std::vector<ExpectedEvent>> Reader::read_history(const Node& node,
     fields_.check_fields(item, kOwner, kEventFields);
     ExpectedEvent event;
     if (const Node* name = fields_.require(item, kOwner, "event", "")) {
-      event.event = fields_.one_of(*name, kOwner, "event", kEvents).value_or("");
+      event.event = fields_.one_of(*name, kOwner, "event", event_names()).value_or("");
     }
     if (const Node* step = item.find("step")) {
       event.step = fields_.non_empty_text(*step, kOwner, "step");

@@ -9,26 +9,15 @@ invalid: exit 1; stderr holds exactly one `FILE:LINE:COL: error: MESSAGE` line p
          SUBSTRING, and nothing else.
 example: as valid; a YAML file that is no process (no top-level `process:`) is skipped (77).
 """
-import re
+import os
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from expectations import check_diagnostics, expectations  # noqa: E402
+
 SKIP = 77
-EXPECT = re.compile(r"#\s*expect:\s*(\d+):(\d+):\s?(.*)$")
-
-
-def expectations(path):
-    found = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if not line.startswith("#"):
-                break
-            m = EXPECT.match(line.rstrip("\n"))
-            if m:
-                found.append((int(m.group(1)), int(m.group(2)), m.group(3).strip()))
-    return found
-
-
 def is_process(path):
     with open(path, encoding="utf-8") as f:
         return any(line.startswith("process:") for line in f)
@@ -56,22 +45,7 @@ def main():
         problems.append(f"exit code {run.returncode}, expected 1")
     if run.stdout:
         problems.append("unexpected output on stdout")
-    prefix = re.compile(re.escape(path) + r":(\d+):(\d+): error: (.*)$")
-    lines = [l for l in run.stderr.splitlines() if l]
-    unmatched = list(range(len(lines)))
-    for line_no, col, text in wanted:
-        hit = None
-        for i in unmatched:
-            m = prefix.match(lines[i])
-            if m and int(m.group(1)) == line_no and int(m.group(2)) == col and text in m.group(3):
-                hit = i
-                break
-        if hit is None:
-            problems.append(f"missing: {path}:{line_no}:{col}: error: ...{text}...")
-        else:
-            unmatched.remove(hit)
-    for i in unmatched:
-        problems.append(f"unexpected: {lines[i]}")
+    problems += check_diagnostics(path, wanted, run.stderr)
     if problems:
         print(f"{path}:\n  " + "\n  ".join(problems) + f"\n{out}")
         return 1

@@ -9,23 +9,14 @@ invalid: exit 2; stderr holds exactly one `FILE:LINE:COL: error: MESSAGE` line p
          `# expect: LINE:COL: SUBSTRING` comment at the top of the file, MESSAGE containing
          SUBSTRING, and nothing else.
 """
+import os
 import re
 import subprocess
 import sys
 
-EXPECT = re.compile(r"#\s*expect:\s*(\d+):(\d+):\s?(.*)$")
-
-
-def expectations(path):
-    found = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if not line.startswith("#"):
-                break
-            m = EXPECT.match(line.rstrip("\n"))
-            if m:
-                found.append((int(m.group(1)), int(m.group(2)), m.group(3).strip()))
-    return found
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from expectations import check_diagnostics, expectations  # noqa: E402
 
 
 def main():
@@ -51,22 +42,7 @@ def main():
         problems.append(f"exit code {run.returncode}, expected 2")
     if run.stdout.strip() != "0 passed, 0 failed":
         problems.append("stdout must be only '0 passed, 0 failed': no scenario may run")
-    prefix = re.compile(re.escape(path) + r":(\d+):(\d+): error: (.*)$")
-    lines = [l for l in run.stderr.splitlines() if l]
-    unmatched = list(range(len(lines)))
-    for line_no, col, text in wanted:
-        hit = None
-        for i in unmatched:
-            m = prefix.match(lines[i])
-            if m and int(m.group(1)) == line_no and int(m.group(2)) == col and text in m.group(3):
-                hit = i
-                break
-        if hit is None:
-            problems.append(f"missing: {path}:{line_no}:{col}: error: ...{text}...")
-        else:
-            unmatched.remove(hit)
-    for i in unmatched:
-        problems.append(f"unexpected: {lines[i]}")
+    problems += check_diagnostics(path, wanted, run.stderr)
     if problems:
         print(f"{path}:\n  " + "\n  ".join(problems) + f"\n{out}")
         return 1
