@@ -59,6 +59,8 @@ struct Case {
   // Every step the case has left, in order (spec: scenario `path`).
   std::vector<std::string> path{};
   std::vector<Incident> incidents{};  // the open ones, oldest first
+  // The case whose `call` step started this one; kNoId for a case started otherwise.
+  CaseId parent = kNoId;
 };
 
 // A filter over cases; empty fields match everything. Results are ordered by id.

@@ -60,6 +60,10 @@ struct CaseRecord {
   Instant started_at{};
   std::optional<Instant> ended_at{};
   Value variables{};  // an object
+  // A case started by a `call` step: the calling case, and its token waiting at the step
+  // (kNoId and 0 for a case started otherwise).
+  CaseId parent_case = kNoId;
+  std::uint32_t parent_token = 0;
   // Incremented by every commit; commit(CaseChange) requires the stored one to equal
   // CaseChange::expected_row_version.
   std::uint64_t row_version = 0;
@@ -107,6 +111,10 @@ struct CaseChange {
   std::vector<std::uint32_t> subscriptions_removed{};
   std::vector<HistoryEvent> history{};  // appended; sequence numbers assigned by the engine
   std::vector<Notification> outbox{};
+  // Other cases the same engine call changed (a case a `call` step started, cancelled or that
+  // resumed its caller): committed in the same transaction as this one, each checked against its
+  // own expected_row_version, all or nothing. Their own `linked` lists are empty (flattened).
+  std::vector<CaseChange> linked{};
 };
 
 // What Store::open_tasks filters on (the engine resolves the directory first).

@@ -46,14 +46,18 @@ Result<Value> CaseRun::evaluate(const model::ValueSource& source) const {
   if (!source.expression) return source.literal;
   const expr::NamedScope kase{"case", case_value_};
   const expr::ValueScope vars{record_.variables};
-  const expr::ChainedScope scope{kase, vars};
+  const expr::ValueScope locals{locals_};
+  const expr::ChainedScope inner{locals, vars};
+  const expr::ChainedScope scope{kase, inner};
   return source.expression->evaluate(scope, context());
 }
 
 Result<bool> CaseRun::condition(const expr::Expression& expression) const {
   const expr::NamedScope kase{"case", case_value_};
   const expr::ValueScope vars{record_.variables};
-  const expr::ChainedScope scope{kase, vars};
+  const expr::ValueScope locals{locals_};
+  const expr::ChainedScope inner{locals, vars};
+  const expr::ChainedScope scope{kase, inner};
   return expression.evaluate_condition(scope, context());
 }
 
@@ -61,7 +65,9 @@ Result<std::string> CaseRun::render(const expr::Template& text) const {
   if (text.is_literal()) return text.text();
   const expr::NamedScope kase{"case", case_value_};
   const expr::ValueScope vars{record_.variables};
-  const expr::ChainedScope scope{kase, vars};
+  const expr::ValueScope locals{locals_};
+  const expr::ChainedScope inner{locals, vars};
+  const expr::ChainedScope scope{kase, inner};
   auto rendered = text.render(scope, context());
   if (!rendered) return std::move(rendered).error();
   return std::move(rendered->text);
@@ -149,9 +155,12 @@ Status CaseRun::start() {
 Status CaseRun::cancel(std::string_view reason) {
   const std::vector<Token> tokens = state_.tokens;
   for (const Token& t : tokens) {
+    // Withdrawing a subprocess or multi-instance token withdraws the tokens inside it too.
+    if (find_token(t.id) == nullptr) continue;
     if (auto s = withdraw(t); !s) return s;
   }
   state_.tokens.clear();
+  state_.multis.clear();
   state_.joins.clear();
   state_.incidents.clear();
   state_.races.clear();
@@ -233,6 +242,7 @@ void CaseRun::settle() {
 
 Status CaseRun::enter(Token token) {
   const Step& step = def_.steps[token.step];
+  use_scope(token.scope);
   if (++moved_ > env_.limits.max_steps_per_call) {
     raise_incident(token, IncidentState::Phase::enter,
                    fmt::format("step '{}': runaway loop: the case moved through more than {} steps "
@@ -241,18 +251,16 @@ Status CaseRun::enter(Token token) {
     return {};
   }
   if (plan_.is_join[token.step] && token.via != kNoFlow) return arrive_at_join(token);
-  if (step.for_each) {
-    // TODO(multi-instance): instance scopes with locals, complete_when, collect.
-    raise_incident(token, IncidentState::Phase::enter,
-                   fmt::format("step '{}': this engine version does not run multi-instance "
-                               "(for_each) steps yet",
-                               step.id));
-    return {};
+  // An instance of a multi-instance step runs the step's behaviour; the step was entered once,
+  // by the token that started the instances.
+  const bool instance = step.for_each && instance_scope(token) != nullptr;
+  if (!instance) {
+    event(EventType::step_entered, token.step);
+    // A user step notifies once its task exists (`to: assignee` needs it).
+    if (step.type != StepType::user && !step.notify.empty())
+      notify(step, model::NotifyOn::enter, nullptr);
+    if (step.for_each) return start_multi(token, step);
   }
-  event(EventType::step_entered, token.step);
-  // A user step notifies once its task exists (`to: assignee` needs it).
-  if (step.type != StepType::user && !step.notify.empty())
-    notify(step, model::NotifyOn::enter, nullptr);
   switch (step.type) {
     case StepType::start:
     case StepType::send:
@@ -278,7 +286,7 @@ Status CaseRun::enter(Token token) {
     case StepType::subprocess:
       return start_subprocess(token, step);
     case StepType::call:
-      break;
+      return start_call(token, step);
   }
   raise_incident(token, IncidentState::Phase::enter,
                  fmt::format("step '{}': this engine version does not run {} steps yet", step.id,
@@ -288,6 +296,8 @@ Status CaseRun::enter(Token token) {
 
 Status CaseRun::leave(Token token) {
   const Step& step = def_.steps[token.step];
+  use_scope(token.scope);
+  if (step.for_each && instance_scope(token) != nullptr) return finish_instance(token);
   if (auto s = choose_flows(step); !s) {
     raise_incident(token, IncidentState::Phase::leave, s.error().message);
     return {};
@@ -375,6 +385,12 @@ Status CaseRun::end(Token token, const Step& step) {
     auto caught = throw_error(token, end.error, /*thrower_completes=*/true);
     if (!caught) return caught.status();
     if (*caught) return {};
+    if (record_.parent_case != kNoId) {
+      // A called case ends with the error: its caller's `call` step receives it.
+      left(token);
+      state_.error = end.error;
+      return terminate(0);
+    }
     raise_incident(token, IncidentState::Phase::enter,
                    fmt::format("step '{}': business error '{}' was not caught: no boundary error "
                                "event catches it",
@@ -392,7 +408,8 @@ Status CaseRun::terminate(ScopeId scope) {
   if (scope == 0) {
     record_.status = CaseStatus::terminated;
     record_.ended_at = env_.now;
-    event(EventType::case_terminated);
+    event(EventType::case_terminated, kNoStep, kNoId, {},
+          state_.error.empty() ? Value{} : Value{Value::Object{{"error", state_.error}}});
   }
   return {};
 }
@@ -424,6 +441,12 @@ Status CaseRun::withdraw(const Token& token) {
       break;  // end_activity removed the subscriptions
     case WaitKind::scope:
       if (auto s = withdraw_scope(static_cast<ScopeId>(token.ref)); !s) return s;
+      break;
+    case WaitKind::instances:
+      if (auto s = withdraw_instances(token.id); !s) return s;
+      break;
+    case WaitKind::call:
+      if (auto s = cancel_child(token.ref); !s) return s;
       break;
     case WaitKind::incident: {
       auto& incidents = state_.incidents;

@@ -16,6 +16,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +41,11 @@ struct RunEnvironment {
   const Directory& directory;
   Instant now{};
   EngineLimits limits{};
+  // The plan of `process` for a `call` step: `version`, or the latest deployed when nullopt.
+  // Errors: not_found, the store's. Empty: the run cannot start or cancel called cases.
+  std::function<Result<std::shared_ptr<const ProcessPlan>>(std::string_view process,
+                                                           std::optional<std::int64_t> version)>
+      plan_of{};
 };
 
 class CaseRun {
@@ -83,6 +90,12 @@ class CaseRun {
   // step's retries, raises an incident; a business error raises an incident (no boundary yet).
   Result<bool> finish_service(const JobRecord& job, const HandlerResult& outcome);
 
+  // The case `child` that a `call` step of this case started has ended (completed, terminated,
+  // ended by an uncaught business error, or cancelled): the token waiting for it moves on with
+  // the output mapped, or the error goes to the step's boundaries, or an incident is raised.
+  // Returns false when no token waits for that case any more.
+  Result<bool> finish_call(const CaseRecord& child);
+
   // Moves every moving token until it waits, joins or ends; fires inclusive joins that nothing
   // can reach any more; settles the case status. Errors: the store's only.
   Status run();
@@ -91,6 +104,7 @@ class CaseRun {
   CaseChange take_change();
 
   const CaseRecord& record() const { return record_; }
+  const RunEnvironment& environment() const { return env_; }
   const CaseState& state() const { return state_; }
 
  private:
@@ -128,6 +142,38 @@ class CaseRun {
   // `end` with `error` is; a service step whose error is caught is withdrawn instead.
   Result<bool> throw_error(const Token& token, std::string_view code,
                            bool thrower_completes = false);
+  // Call steps (case_run_call.cpp).
+  // The token entering a `call` step: starts the called case (it runs inside this run) and waits.
+  Status start_call(Token token, const model::Step& step);
+  // Cancels a case this case called (withdrawing its `call` token), in this run's change.
+  Status cancel_child(CaseId child);
+  // Adds another case's change to this run's change (flattening its own linked changes).
+  void link(CaseChange change);
+
+  // Multi-instance steps (case_run_multi.cpp).
+  // The token entering a `for_each` step: evaluates the list, parks, starts the instances.
+  Status start_multi(Token token, const model::Step& step);
+  // Starts the next instance of the activity whose token is `owner`: its scope, and its token
+  // (returned, for the caller to push).
+  Token start_instance(const Token& owner);
+  // An instance's token leaves the step: collect its value, then complete_when, the next
+  // sequential instance, or the end of the activity.
+  Status finish_instance(const Token& token);
+  // Ends the activity: withdraws the instances still running, assigns `collect.into`, and moves
+  // its token on.
+  Status finish_multi(TokenId owner);
+  // Withdraws every running instance of the activity and drops its state.
+  Status withdraw_instances(TokenId owner);
+  // Ends the activity with an incident at its step (retry runs it again from its list).
+  Status fail_multi(TokenId owner, std::string message);
+  // The instance scope `token` runs in as a multi-instance step's instance, else null.
+  ScopeInstance* instance_scope(const Token& token);
+  // The innermost instance scope `scope` is (or is nested in), else null.
+  ScopeInstance* enclosing_instance(ScopeId scope);
+  // Expressions from now on read the locals of `scope` and the instances it is nested in.
+  void use_scope(ScopeId scope);
+  // Where variables a token's step produces go: its enclosing instance's locals, else the case.
+  Value& variables_for(const Token& token);
   // The racer `winner` fired: withdraws the other waits of its race, if it is in one.
   Status settle_race(TokenId winner);
   // When a timer is due: its `occurrence`-th moment (0-based; only cycles have more than one),
@@ -177,6 +223,9 @@ class CaseRun {
   std::vector<model::FlowIndex> flows_;
   std::uint32_t moved_ = 0;
   const Task* completing_ = nullptr;  // the task being completed, while its token leaves
+  std::uint32_t call_depth_ = 0;      // how many callers run this run inside theirs
+  ScopeId scope_ = 0;                 // the scope whose locals expressions read (use_scope)
+  Value locals_ = Value::Object{};    // the merged locals of scope_, inner names first
 };
 
 }  // namespace crmflow::runtime

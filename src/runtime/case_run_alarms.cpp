@@ -64,6 +64,7 @@ Result<bool> CaseRun::fire_alarm(const JobRecord& job) {
   const Token* parked = find_token(armed->token);
   if (parked == nullptr || parked->wait != WaitKind::task) return false;
   const Token token = *parked;
+  use_scope(token.scope);  // texts and keys read the instance locals, if any
   const Step& step = def_.steps[token.step];
   const Alarm& alarm = std::get<model::UserTask>(step.detail).alarms[armed->index];
   auto loaded = env_.store.load_task(token.ref);

@@ -22,6 +22,8 @@ using model::BoundaryKind;
 using model::Step;
 
 Status CaseRun::start_boundaries(const Token& token, const Step& step) {
+  // A multi-instance step's boundaries are armed once, on the token of the whole activity.
+  if (step.for_each && instance_scope(token) != nullptr) return {};
   for (std::uint32_t i = 0; i < step.boundary.size(); ++i) {
     const Boundary& b = step.boundary[i];
     if (b.kind == BoundaryKind::timer) {
@@ -96,6 +98,7 @@ Result<bool> CaseRun::fire_boundary_timer(const JobRecord& job) {
   const Token* parked = find_token(armed->token);
   if (parked == nullptr) return false;
   const Token token = *parked;
+  use_scope(token.scope);  // texts and keys read the instance locals, if any
   const std::uint32_t index = armed->index;
   ++armed->fired;
   const Step& step = def_.steps[token.step];

@@ -39,6 +39,8 @@ Status CaseRun::start_subprocess(Token token, const Step& step) {
 
 bool CaseRun::complete_finished_scope(Status& status) {
   for (std::size_t i = 0; i < state_.scopes.size(); ++i) {
+    // An instance of a multi-instance step finishes when its token leaves the step.
+    if (state_.scopes[i].instance) continue;
     const ScopeId id = state_.scopes[i].id;
     auto in_scope = [id](const auto& thing) { return thing.scope == id; };
     if (std::any_of(state_.tokens.begin(), state_.tokens.end(), in_scope) ||
@@ -103,8 +105,11 @@ const Boundary* catcher(const Step& step, std::string_view code) {
 Result<bool> CaseRun::throw_error(const Token& token, std::string_view code,
                                   bool thrower_completes) {
   const Value data = Value::Object{{"error", std::string{code}}};
-  // The step itself (a service step's boundary).
-  if (const Boundary* b = catcher(def_.steps[token.step], code)) {
+  // The step itself (a service step's boundary); an instance of a multi-instance step leaves
+  // that to the whole activity, its instance scope below.
+  const Boundary* own =
+      instance_scope(token) == nullptr ? catcher(def_.steps[token.step], code) : nullptr;
+  if (const Boundary* b = own) {
     end_activity(token);
     event(EventType::step_withdrawn, token.step, kNoId, {}, data);
     Token next;
@@ -122,7 +127,14 @@ Result<bool> CaseRun::throw_error(const Token& token, std::string_view code,
                               [scope](const ScopeInstance& s) { return s.id == scope; });
     if (found == state_.scopes.end()) break;
     const ScopeInstance instance = *found;
-    const Boundary* b = catcher(def_.steps[instance.step], code);
+    // The subprocess run by an instance of a multi-instance subprocess: its boundaries belong to
+    // the whole activity, the instance scope just outside.
+    const bool in_instance =
+        !instance.instance &&
+        std::any_of(state_.scopes.begin(), state_.scopes.end(), [&](const ScopeInstance& s) {
+          return s.id == instance.parent && s.instance && s.step == instance.step;
+        });
+    const Boundary* b = in_instance ? nullptr : catcher(def_.steps[instance.step], code);
     if (b == nullptr) {
       scope = instance.parent;
       continue;

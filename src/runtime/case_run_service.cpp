@@ -33,8 +33,10 @@ Result<Value> CaseRun::evaluate_with(const model::ValueSource& source, std::stri
   if (!source.expression) return source.literal;
   const expr::NamedScope bound{name, value};
   const expr::NamedScope kase{"case", case_value_};
+  const expr::ValueScope locals{locals_};
   const expr::ValueScope vars{record_.variables};
-  const expr::ChainedScope inner{kase, vars};
+  const expr::ChainedScope own{locals, vars};
+  const expr::ChainedScope inner{kase, own};
   const expr::ChainedScope scope{bound, inner};
   return source.expression->evaluate(scope, context());
 }
@@ -56,6 +58,7 @@ Result<std::optional<JobContext>> CaseRun::service_call(const JobRecord& job) {
   }
   const Step& step = def_.steps[parked->step];
   const auto& service = std::get<model::ServiceTask>(step.detail);
+  use_scope(parked->scope);
   JobContext call;
   call.case_id = record_.id;
   call.process_id = record_.process_id;
@@ -66,7 +69,11 @@ Result<std::optional<JobContext>> CaseRun::service_call(const JobRecord& job) {
   call.now = env_.now;
   call.idempotency_key = fmt::format("{}/{}/{}", record_.id, step.id, job.id);
   if (!service.input) {
+    // An instance of a multi-instance step also passes its locals (the item).
     call.input = record_.variables;
+    if (locals_.size() != 0) {
+      for (const auto& [name, value] : locals_.as_object()) call.input.set(name, value);
+    }
   } else {
     call.input = Value::Object{};
     for (const model::Assignment& a : *service.input) {
@@ -96,9 +103,12 @@ Result<bool> CaseRun::finish_service(const JobRecord& job, const HandlerResult& 
   remove_token(token.id);
   const Step& step = def_.steps[token.step];
   const auto& service = std::get<model::ServiceTask>(step.detail);
+  use_scope(token.scope);
   switch (outcome.kind()) {
     case HandlerResult::Kind::ok: {
       const Value& result = outcome.result();
+      // An instance of a multi-instance step keeps its result in its locals (for `collect`).
+      Value& target = variables_for(token);
       Value::List names;
       if (service.output) {
         for (const model::Assignment& a : *service.output) {
@@ -109,12 +119,12 @@ Result<bool> CaseRun::finish_service(const JobRecord& job, const HandlerResult& 
                                        value.error().message));
             return true;
           }
-          assign_path(record_.variables, a.name, std::move(*value));
+          assign_path(target, a.name, std::move(*value));
           names.emplace_back(a.name);
         }
       } else if (result.is_object()) {
         for (const auto& [name, value] : result.as_object()) {
-          record_.variables.set(name, value);
+          target.set(name, value);
           names.emplace_back(name);
         }
       }

@@ -121,7 +121,15 @@ Status CaseRun::complete_task(Task task, const Value& vars, std::string_view by)
   task.completed_by = by;
   const TaskId id = task.id;
   event(EventType::task_completed, token.step, id, by);
-  merge_variables(*submitted, token.step, id, by);
+  if (ScopeInstance* instance = enclosing_instance(token.scope)) {
+    // Variables submitted with an instance's task live in the instance (spec: they reach the
+    // case only through `collect`).
+    if (submitted->is_object()) {
+      for (const auto& [name, value] : submitted->as_object()) instance->locals.set(name, value);
+    }
+  } else {
+    merge_variables(*submitted, token.step, id, by);
+  }
   remove_token(token.id);
   end_activity(token);
   completing_ = &task;

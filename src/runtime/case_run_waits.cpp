@@ -113,6 +113,7 @@ Result<bool> CaseRun::fire_timer(const JobRecord& job) {
   Token* parked = find_token(job.token);
   if (parked == nullptr || parked->wait != WaitKind::job || parked->ref != job.id) return false;
   const Token token = *parked;
+  use_scope(token.scope);  // texts and keys read the instance locals, if any
   remove_token(token.id);
   end_activity(token);
   if (auto s = settle_race(token.id); !s) return std::move(s).error();
@@ -125,6 +126,7 @@ Result<bool> CaseRun::receive(const Subscription& subscription, const Value& var
   Token* parked = find_token(subscription.token);
   if (parked == nullptr) return false;
   const Token token = *parked;
+  use_scope(token.scope);  // texts and keys read the instance locals, if any
   const bool is_message = subscription.kind == SubscriptionKind::message;
   if (subscription.boundary > 0) {
     const std::uint32_t index = subscription.boundary - 1;

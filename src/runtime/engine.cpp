@@ -3,60 +3,16 @@
 
 #include <fmt/format.h>
 
-#include "expr/scope.hpp"
 #include "runtime/engine_impl.hpp"
 #include "runtime/variables.hpp"
 
 namespace crmflow {
 
-namespace {
-
-// The start variables checked against `variables:`: required ones present, types right (ISO
-// text converted), defaults filled in (a default expression reads the variables given).
-Result<Value> check_start_variables(const model::Definition& d, const Value& given, Instant now) {
-  if (!given.is_null() && !given.is_object()) {
-    return invalid_input(
-        fmt::format("process '{}': the start variables must be an object of "
-                    "name: value, not {}",
-                    d.process_id, given.kind_name()));
-  }
-  Value vars = given.is_null() ? Value{Value::Object{}} : given;
-  for (const model::VariableDeclaration& decl : d.variables) {
-    const Value* value = given.find(decl.name);
-    const std::string what = fmt::format("process '{}': variable '{}'", d.process_id, decl.name);
-    if (value == nullptr || value->is_null()) {
-      if (decl.default_value) {
-        Value fallback = decl.default_value->literal;
-        if (decl.default_value->expression) {
-          const expr::ValueScope scope{given};
-          auto computed = decl.default_value->expression->evaluate(
-              scope, expr::Context{.now = now, .zone = nullptr, .limits = {}});
-          if (!computed) {
-            return invalid_input(
-                fmt::format("{}: its default failed: {}", what, computed.error().message));
-          }
-          fallback = std::move(*computed);
-        }
-        vars.set(decl.name, std::move(fallback));
-      } else if (decl.required) {
-        return invalid_input(fmt::format("{} is required; pass it when starting the case", what));
-      }
-      continue;
-    }
-    auto checked = runtime::coerce(*value, decl.type, what);
-    if (!checked) return std::move(checked).error();
-    vars.set(decl.name, std::move(*checked));
-  }
-  return vars;
-}
-
-}  // namespace
-
 namespace runtime {
 
 Result<CaseId> EngineCore::start_case(const ProcessPlan& plan, const StartOptions& options) {
   const Instant at = now();
-  auto vars = check_start_variables(*plan.definition, options.vars, at);
+  auto vars = runtime::check_start_variables(*plan.definition, options.vars, at);
   if (!vars) return std::move(vars).error();
   auto id = store_.allocate_id(IdKind::case_id);
   if (!id) return std::move(id).error();

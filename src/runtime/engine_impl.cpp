@@ -43,11 +43,61 @@ void EngineCore::remember(std::shared_ptr<const ProcessPlan> plan) {
   plans_[std::pair{plan->process->id(), plan->version}] = std::move(plan);
 }
 
+Result<std::shared_ptr<const ProcessPlan>> EngineCore::plan_for_call(
+    std::string_view process, std::optional<std::int64_t> version) {
+  if (version) return plan(process, *version);
+  auto latest = store_.latest_definition(process);
+  if (!latest) return std::move(latest).error();
+  if (!latest->has_value()) {
+    return not_found(fmt::format("no process '{}' is deployed", process));
+  }
+  return plan(process, (*latest)->version);
+}
+
+Status EngineCore::resume_caller(CaseChange& change, const RunEnvironment& env) {
+  const CaseRecord& child = change.record;
+  if (child.parent_case == kNoId || !is_final(child.status)) return {};
+  // Only the call that ended the child resumes the caller.
+  const bool ended_now =
+      std::any_of(change.history.begin(), change.history.end(), [](const HistoryEvent& e) {
+        return e.event == EventType::case_completed || e.event == EventType::case_terminated ||
+               e.event == EventType::case_cancelled;
+      });
+  if (!ended_now) return {};
+  // The caller may already be in this change (it cancelled the child): nothing to resume then.
+  for (const CaseChange& c : change.linked) {
+    if (c.record.id == child.parent_case) return {};
+  }
+  auto loaded = load(child.parent_case);
+  if (!loaded) {
+    if (loaded.error().code == ErrorCode::not_found) return {};
+    return std::move(loaded).error();
+  }
+  if (is_final(loaded->record.status)) return {};
+  CaseRun caller{*loaded->plan, std::move(loaded->record), env, /*is_new=*/false};
+  auto resumed = caller.finish_call(child);
+  if (!resumed) return std::move(resumed).error();
+  if (!*resumed) return {};
+  if (auto s = caller.run(); !s) return s;
+  CaseChange up = caller.take_change();
+  if (auto s = resume_caller(up, env); !s) return s;
+  std::vector<CaseChange> nested = std::move(up.linked);
+  up.linked.clear();
+  change.linked.push_back(std::move(up));
+  for (CaseChange& c : nested) change.linked.push_back(std::move(c));
+  return {};
+}
+
 Status EngineCore::commit(CaseRun& run) {
+  const RunEnvironment& env = run.environment();
   CaseChange change = run.take_change();
+  if (auto s = resume_caller(change, env); !s) return s;
   if (auto s = store_.commit(change); !s) return s;
   if (options_.notifier != nullptr) {
     for (const Notification& n : change.outbox) options_.notifier->queued(n);
+    for (const CaseChange& c : change.linked) {
+      for (const Notification& n : c.outbox) options_.notifier->queued(n);
+    }
   }
   return {};
 }
@@ -73,6 +123,7 @@ Case case_view(const CaseRecord& record, const ProcessPlan& plan) {
   c.started_at = record.started_at;
   c.ended_at = record.ended_at;
   c.variables = record.variables;
+  c.parent = record.parent_case;
   if (record.state) {
     const CaseState& state = *record.state;
     for (const Token& t : state.tokens) c.active.push_back(d.steps[t.step].id);

@@ -23,9 +23,16 @@ class EngineCore {
   const Directory& directory() const {
     return options_.directory != nullptr ? *options_.directory : empty_directory_;
   }
-  RunEnvironment environment(Instant now) const {
-    return RunEnvironment{store_, directory(), now, options_.limits};
+  RunEnvironment environment(Instant now) {
+    RunEnvironment env{store_, directory(), now, options_.limits};
+    env.plan_of = [this](std::string_view process, std::optional<std::int64_t> version) {
+      return plan_for_call(process, version);
+    };
+    return env;
   }
+  // The plan of `process` at `version`, or its latest deployed version. Errors: not_found.
+  Result<std::shared_ptr<const ProcessPlan>> plan_for_call(std::string_view process,
+                                                           std::optional<std::int64_t> version);
 
   // The plan of a deployed version (cached). Errors: not_found, the store's.
   Result<std::shared_ptr<const ProcessPlan>> plan(std::string_view process_id,
@@ -33,7 +40,8 @@ class EngineCore {
   // Remembers the plan of a version just deployed.
   void remember(std::shared_ptr<const ProcessPlan> plan);
 
-  // Commits what the run changed and hands its notifications to the notifier.
+  // Commits what the run changed and hands its notifications to the notifier. A called case
+  // that ended in the run resumes its caller (and so on upwards) in the same transaction.
   Status commit(CaseRun& run);
 
   // Starts a case of `plan` (variables checked) and runs it until it waits.
@@ -47,6 +55,10 @@ class EngineCore {
   Result<Loaded> load(CaseId id);
 
  private:
+  // When `change` ends a called case: runs its caller's `call` step on, adding the caller's
+  // change (and its callers', recursively) to change.linked.
+  Status resume_caller(CaseChange& change, const RunEnvironment& env);
+
   Store& store_;
   const EngineOptions& options_;
   MemoryDirectory empty_directory_;

@@ -30,4 +30,9 @@ void assign_path(Value& root, std::string_view name, Value value);
 Result<Value> check_form(const std::vector<model::FormField>& form, const Value& vars,
                          std::string_view owner);
 
+// The start variables of a case of `d` checked against its `variables:`: required ones present,
+// types right (ISO text converted), defaults filled in (a default expression reads the variables
+// given). Errors: invalid_input naming the process and the variable.
+Result<Value> check_start_variables(const model::Definition& d, const Value& given, Instant now);
+
 }  // namespace crmflow::runtime

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "crmflow/time.hpp"
+#include "crmflow/value.hpp"
 
 namespace crmflow {
 
@@ -21,13 +22,15 @@ using ScopeId = std::uint32_t;  // 0: the case's root scope
 
 // What a token is waiting for. `moving` tokens exist only inside one engine call.
 enum class WaitKind : std::uint8_t {
-  moving,    // about to enter `step` (on the run stack)
-  task,      // `ref` is the TaskId of its open task
-  job,       // `ref` is the JobId of its timer or service job
-  message,   // subscribed to a message
-  signal,    // subscribed to a signal
-  scope,     // at a subprocess step: `ref` is the ScopeId of the instance running inside
-  incident,  // parked at `step` until Engine::retry
+  moving,     // about to enter `step` (on the run stack)
+  task,       // `ref` is the TaskId of its open task
+  job,        // `ref` is the JobId of its timer or service job
+  message,    // subscribed to a message
+  signal,     // subscribed to a signal
+  scope,      // at a subprocess step: `ref` is the ScopeId of the instance running inside
+  incident,   // parked at `step` until Engine::retry
+  instances,  // at a `for_each` step: its instances run in scopes (MultiInstanceState)
+  call,       // at a `call` step: `ref` is the CaseId of the case it started
 };
 
 struct Token {
@@ -61,12 +64,29 @@ struct IncidentState {
   Instant at{};
 };
 
-// A running instance of a subprocess: its tokens carry its id as their scope.
+// A running instance of a subprocess, or one instance of a multi-instance step: its tokens carry
+// its id as their scope. An instance scope (`instance`) holds one token, at the multi-instance
+// step itself, and the instance's locals (the item under its `as` name, the variables submitted
+// with its task); expressions of tokens in it or in scopes nested in it read those first.
 struct ScopeInstance {
   ScopeId id = 0;
   ScopeId parent = 0;
-  TokenId owner = 0;       // the token waiting at the subprocess step, in the parent scope
-  std::uint32_t step = 0;  // model::StepIndex of the subprocess step
+  TokenId owner = 0;       // the token waiting at the subprocess (or multi-instance) step
+  std::uint32_t step = 0;  // model::StepIndex of the subprocess (or multi-instance) step
+  bool instance = false;   // an instance of a multi-instance step
+  std::uint32_t item = 0;  // instance: its position in the list of items
+  Value locals{};          // instance: an object of its local variables; null otherwise
+};
+
+// A multi-instance (`for_each`) step whose instances run. Its token waits at the step
+// (WaitKind::instances); each running instance is a scope instance owned by that token.
+struct MultiInstanceState {
+  TokenId token = 0;            // the token waiting at the step
+  std::uint32_t step = 0;       // model::StepIndex
+  std::vector<Value> items;     // the list `for_each` gave, evaluated once
+  std::uint32_t started = 0;    // instances started so far (in item order)
+  std::uint32_t completed = 0;  // instances completed so far
+  std::vector<Value> results;   // the `collect` value per item; null until it completes
 };
 
 // A token's boundary event that is armed: a timer job, or a message subscription (job 0).
@@ -95,14 +115,18 @@ struct EventRace {
 };
 
 struct CaseState {
-  std::vector<Token> tokens;             // live tokens, in creation order
-  std::vector<JoinState> joins;          // joins holding at least one arrival
-  std::vector<IncidentState> incidents;  // open incidents, oldest first
-  std::vector<ScopeInstance> scopes;     // running subprocess instances (the root is implicit)
-  std::vector<ArmedAlarm> alarms;        // armed alarms of open tasks
-  std::vector<BoundaryWait> boundaries;  // armed boundary events of waiting activities
-  std::vector<EventRace> races;          // event gateways waiting for their first event
-  std::vector<std::uint32_t> path;       // steps left, in order
+  std::vector<Token> tokens;               // live tokens, in creation order
+  std::vector<JoinState> joins;            // joins holding at least one arrival
+  std::vector<IncidentState> incidents;    // open incidents, oldest first
+  std::vector<ScopeInstance> scopes;       // running subprocess instances (the root is implicit)
+  std::vector<ArmedAlarm> alarms;          // armed alarms of open tasks
+  std::vector<BoundaryWait> boundaries;    // armed boundary events of waiting activities
+  std::vector<EventRace> races;            // event gateways waiting for their first event
+  std::vector<MultiInstanceState> multis;  // multi-instance steps whose instances run
+  std::vector<std::uint32_t> path;         // steps left, in order
+  // A case started by a `call` step that ended because of a business error nothing inside it
+  // caught: the code, for the caller's boundary error events. Empty otherwise.
+  std::string error;
   TokenId next_token = 1;
   ScopeId next_scope = 1;
   std::uint64_t history_sequence = 0;  // the last history sequence number used

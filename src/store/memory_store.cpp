@@ -211,9 +211,13 @@ Result<std::vector<HistoryEvent>> MemoryStore::history(CaseId id) {
   return found->second;
 }
 
-Status MemoryStore::commit(const CaseChange& change) {
-  std::lock_guard lock{tables_->mutex};
-  Tables& t = *tables_;
+namespace {
+
+// Whether `change` may be applied to `t`: its case exists (or not, for a new one) at the
+// expected row version.
+// (Templates, because MemoryStore::Tables is private to the class.)
+template <typename Tables>
+Status check_change(const Tables& t, const CaseChange& change) {
   const CaseId id = change.record.id;
   if (change.record.state == nullptr) {
     return internal_error("commit of case " + std::to_string(id) + " without execution state");
@@ -228,7 +232,13 @@ Status MemoryStore::commit(const CaseChange& change) {
                       " was changed by another call meanwhile; load it again and retry");
     }
   }
-  // Everything below only inserts or replaces: it cannot fail half way.
+  return {};
+}
+
+// Applies a checked change. It only inserts or replaces: it cannot fail half way.
+template <typename Tables>
+void apply_change(Tables& t, const CaseChange& change) {
+  const CaseId id = change.record.id;
   t.cases[id] = change.record;
   for (const Task& task : change.tasks) {
     t.tasks[task.id] = task;
@@ -262,6 +272,20 @@ Status MemoryStore::commit(const CaseChange& change) {
     events.insert(events.end(), change.history.begin(), change.history.end());
   }
   t.outbox.insert(t.outbox.end(), change.outbox.begin(), change.outbox.end());
+}
+
+}  // namespace
+
+Status MemoryStore::commit(const CaseChange& change) {
+  std::lock_guard lock{tables_->mutex};
+  Tables& t = *tables_;
+  // Every case of the call is checked before any is written: all or nothing.
+  if (auto s = check_change(t, change); !s) return s;
+  for (const CaseChange& linked : change.linked) {
+    if (auto s = check_change(t, linked); !s) return s;
+  }
+  apply_change(t, change);
+  for (const CaseChange& linked : change.linked) apply_change(t, linked);
   return {};
 }
 

@@ -117,24 +117,3 @@ steps:
 
 }  // namespace
 }  // namespace crmflow::test
-
-namespace crmflow::test {
-namespace {
-
-TEST_CASE("steps this engine version does not run yet are incidents, never silently wrong",
-          "[runtime][unsupported]") {
-  World w;
-  w.deploy(R"yaml(
-process: later
-steps:
-  - {id: each, type: user, for_each: "= items"}
-)yaml");
-  const Case c = w.get(w.start("later", Value::Object{{"items", Value::List{1, 2}}}));
-  CHECK(c.status == CaseStatus::incident);
-  REQUIRE(c.incidents.size() == 1);
-  CHECK_THAT(c.incidents[0].message, Catch::Contains("multi-instance"));
-  CHECK(w.open_tasks(c.id).empty());
-}
-
-}  // namespace
-}  // namespace crmflow::test

@@ -65,6 +65,43 @@ TEST_CASE("commit checks the row version; a refused commit writes nothing", "[st
   CHECK(unknown.error().code == ErrorCode::not_found);
 }
 
+TEST_CASE("linked changes commit with the main one, all or nothing", "[store][commit]") {
+  MemoryStore store;
+  REQUIRE(store.commit(new_case(1)).ok());
+  // A caller (case 1) and the child it starts (case 2) in one commit.
+  CaseChange caller;
+  caller.record = *store.load_case(1);
+  caller.expected_row_version = 1;
+  caller.record.row_version = 2;
+  caller.record.key = "calling";
+  CaseChange child = new_case(2);
+  child.record.parent_case = 1;
+  child.record.parent_token = 4;
+  caller.linked.push_back(child);
+  REQUIRE(store.commit(caller).ok());
+  CHECK(store.load_case(1)->key == "calling");
+  CHECK(store.load_case(2)->parent_case == 1);
+  CHECK(store.load_case(2)->parent_token == 4);
+
+  // A stale linked change refuses the whole commit: the main case is not written either.
+  CaseChange again;
+  again.record = *store.load_case(1);
+  again.expected_row_version = 2;
+  again.record.row_version = 3;
+  again.record.key = "lost";
+  CaseChange stale_child;
+  stale_child.record = *store.load_case(2);
+  stale_child.expected_row_version = 7;
+  stale_child.record.row_version = 8;
+  again.linked.push_back(stale_child);
+  auto refused = store.commit(again);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::conflict);
+  CHECK_THAT(refused.error().message, Catch::Contains("case 2"));
+  CHECK(store.load_case(1)->key == "calling");
+  CHECK(store.load_case(1)->row_version == 2);
+}
+
 TEST_CASE("jobs come due in (due, id) order; leased ones wait", "[store][jobs]") {
   MemoryStore store;
   CaseChange change = new_case(1);
