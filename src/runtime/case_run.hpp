@@ -183,6 +183,13 @@ class CaseRun {
   Result<JobId> schedule(JobKind kind, Instant due, const Token& token);
   Result<Value> evaluate_with(const model::ValueSource& source, std::string_view name,
                               const Value& value) const;
+  // Takes a finished activity's `result` (a handler's, or a called case's variables) into the
+  // token's variables: each `output` assignment with the result readable as `result`, or without
+  // `output` the result's fields merged; records `variables_changed`. Returns the incident
+  // message of the first assignment that fails (the ones before it stay assigned).
+  std::optional<std::string> apply_output(
+      const Token& token, const model::Step& step,
+      const std::optional<std::vector<model::Assignment>>& output, const Value& result);
   Status apply_set(const model::Step& step);
   Status terminate(ScopeId scope);
   Status withdraw(const Token& token);

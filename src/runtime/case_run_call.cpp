@@ -139,31 +139,10 @@ Result<bool> CaseRun::finish_call(const CaseRecord& child) {
                                step.id, child.id, child.process_id, error));
     return true;
   }
-  const Value& result = child.variables;
-  Value& target = variables_for(token);
-  Value::List names;
-  if (call.output) {
-    for (const model::Assignment& a : *call.output) {
-      auto value = evaluate_with(a.value, "result", result);
-      if (!value) {
-        end_activity(token);
-        raise_incident(token, IncidentState::Phase::enter,
-                       fmt::format("step '{}': output '{}' failed: {}", step.id, a.name,
-                                   value.error().message));
-        return true;
-      }
-      assign_path(target, a.name, std::move(*value));
-      names.emplace_back(a.name);
-    }
-  } else if (result.is_object()) {
-    for (const auto& [name, value] : result.as_object()) {
-      target.set(name, value);
-      names.emplace_back(name);
-    }
-  }
-  if (!names.empty()) {
-    event(EventType::variables_changed, token.step, kNoId, {},
-          Value::Object{{"names", std::move(names)}});
+  if (auto failure = apply_output(token, step, call.output, child.variables)) {
+    end_activity(token);
+    raise_incident(token, IncidentState::Phase::enter, std::move(*failure));
+    return true;
   }
   end_activity(token);
   if (auto s = leave(token); !s) return std::move(s).error();

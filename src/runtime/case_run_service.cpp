@@ -41,6 +41,35 @@ Result<Value> CaseRun::evaluate_with(const model::ValueSource& source, std::stri
   return source.expression->evaluate(scope, context());
 }
 
+std::optional<std::string> CaseRun::apply_output(
+    const Token& token, const model::Step& step,
+    const std::optional<std::vector<model::Assignment>>& output, const Value& result) {
+  // An instance of a multi-instance step keeps its result in its locals (for `collect`).
+  Value& target = variables_for(token);
+  Value::List names;
+  if (output) {
+    for (const model::Assignment& a : *output) {
+      auto value = evaluate_with(a.value, "result", result);
+      if (!value) {
+        return fmt::format("step '{}': output '{}' failed: {}", step.id, a.name,
+                           value.error().message);
+      }
+      assign_path(target, a.name, std::move(*value));
+      names.emplace_back(a.name);
+    }
+  } else if (result.is_object()) {
+    for (const auto& [name, value] : result.as_object()) {
+      target.set(name, value);
+      names.emplace_back(name);
+    }
+  }
+  if (!names.empty()) {
+    event(EventType::variables_changed, token.step, kNoId, {},
+          Value::Object{{"names", std::move(names)}});
+  }
+  return std::nullopt;
+}
+
 Status CaseRun::start_service(Token token, const Step& step) {
   auto job = schedule(JobKind::service, env_.now, token);
   if (!job) return job.status();
@@ -106,31 +135,9 @@ Result<bool> CaseRun::finish_service(const JobRecord& job, const HandlerResult& 
   use_scope(token.scope);
   switch (outcome.kind()) {
     case HandlerResult::Kind::ok: {
-      const Value& result = outcome.result();
-      // An instance of a multi-instance step keeps its result in its locals (for `collect`).
-      Value& target = variables_for(token);
-      Value::List names;
-      if (service.output) {
-        for (const model::Assignment& a : *service.output) {
-          auto value = evaluate_with(a.value, "result", result);
-          if (!value) {
-            raise_incident(token, IncidentState::Phase::enter,
-                           fmt::format("step '{}': output '{}' failed: {}", step.id, a.name,
-                                       value.error().message));
-            return true;
-          }
-          assign_path(target, a.name, std::move(*value));
-          names.emplace_back(a.name);
-        }
-      } else if (result.is_object()) {
-        for (const auto& [name, value] : result.as_object()) {
-          target.set(name, value);
-          names.emplace_back(name);
-        }
-      }
-      if (!names.empty()) {
-        event(EventType::variables_changed, token.step, kNoId, {},
-              Value::Object{{"names", std::move(names)}});
+      if (auto failure = apply_output(token, step, service.output, outcome.result())) {
+        raise_incident(token, IncidentState::Phase::enter, std::move(*failure));
+        return true;
       }
       end_activity(token);
       if (auto s = leave(token); !s) return std::move(s).error();
