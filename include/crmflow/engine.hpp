@@ -41,6 +41,7 @@
 #include "crmflow/store.hpp"
 #include "crmflow/task.hpp"
 #include "crmflow/value.hpp"
+#include "crmflow/waiting.hpp"
 
 namespace crmflow {
 
@@ -116,6 +117,10 @@ class Engine {
   // Open tasks matching the query (see TaskQuery for the worklist rule and the order).
   [[nodiscard]] Result<std::vector<Task>> tasks(const TaskQuery& query = {});
   [[nodiscard]] Result<std::vector<HistoryEvent>> history(CaseId id);
+  // What the case waits for, one entry per wait (open tasks, timers, messages, signals, service
+  // jobs, called cases, multi-instance steps, partial joins, incidents, armed boundary events),
+  // in the order its tokens were created. Empty for an ended case. Errors: not_found.
+  [[nodiscard]] Result<std::vector<Waiting>> waiting(CaseId id);
 
   // Completes a task with the submitted variables and moves the case on.
   // Errors: not_found (no such task); invalid_state (task not open, or its case has ended);

@@ -33,10 +33,11 @@ class MemoryStore final : public Store {
   Result<std::vector<Task>> open_tasks(const TaskFilter& filter) override;
   Result<std::optional<JobRecord>> next_due_job(Instant now) override;
   Result<std::optional<Instant>> next_due() override;
-  Status lease_job(JobId id, Instant until) override;
+  Status lease_job(JobId id, Instant now, Instant until) override;
   Result<std::vector<Subscription>> subscriptions(SubscriptionKind kind, std::string_view name,
                                                   std::string_view key) override;
   Result<std::vector<HistoryEvent>> history(CaseId id) override;
+  Result<std::vector<Notification>> outbox(CaseId case_id) override;
   Status commit(const CaseChange& change) override;
 
  private:

@@ -166,8 +166,11 @@ class Store {
   [[nodiscard]] virtual Result<std::optional<JobRecord>> next_due_job(Instant now) = 0;
   // The earliest due moment of any job, or nullopt when there is none.
   [[nodiscard]] virtual Result<std::optional<Instant>> next_due() = 0;
-  // Marks the job leased until `until` (not_found when it is gone: someone else finished it).
-  [[nodiscard]] virtual Status lease_job(JobId id, Instant until) = 0;
+  // Leases the job until `until`, atomically: only when it exists and is not leased past `now`
+  // (a lease that ran out, say of a worker that died, may be taken over). not_found when the job
+  // is gone (someone else finished it); conflict when another worker holds a lease past `now`.
+  // A later commit that removes the job ends the lease with it.
+  [[nodiscard]] virtual Status lease_job(JobId id, Instant now, Instant until) = 0;
 
   // Subscriptions waiting for a message `name` whose key equals `key` (or that take any key),
   // or for a signal `name`; ordered by case id, then token, then boundary.
@@ -177,6 +180,11 @@ class Store {
 
   // The case's history in sequence order.
   [[nodiscard]] virtual Result<std::vector<HistoryEvent>> history(CaseId id) = 0;
+
+  // Notifications committed to the outbox, in the order they were queued (case id, then the
+  // order within the case): those of one case, or of every case when `case_id` is kNoId.
+  // Delivery (marking them sent or failed) comes with the notification channels.
+  [[nodiscard]] virtual Result<std::vector<Notification>> outbox(CaseId case_id) = 0;
 
   // Writes the change atomically. `conflict` when the stored row version is not
   // expected_row_version (or, for is_new, the case exists); nothing is written then.

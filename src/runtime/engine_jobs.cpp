@@ -39,8 +39,11 @@ Result<std::size_t> Engine::run_due(Instant now) {
     if (!next->has_value()) break;
     const JobRecord job = **next;
     if (job.kind == JobKind::service) {
-      if (auto s = store_.lease_job(job.id, now + options_.limits.job_lease); !s) {
-        if (s.error().code == ErrorCode::not_found) continue;  // another worker finished it
+      if (auto s = store_.lease_job(job.id, now, now + options_.limits.job_lease); !s) {
+        // Another worker finished it, or runs it now.
+        if (s.error().code == ErrorCode::not_found || s.error().code == ErrorCode::conflict) {
+          continue;
+        }
         return std::move(s).error();
       }
     }

@@ -182,12 +182,27 @@ Result<std::optional<Instant>> MemoryStore::next_due() {
   return std::optional<Instant>{tables_->jobs_by_due.begin()->first};
 }
 
-Status MemoryStore::lease_job(JobId id, Instant until) {
+Status MemoryStore::lease_job(JobId id, Instant now, Instant until) {
   std::lock_guard lock{tables_->mutex};
   auto found = tables_->jobs.find(id);
   if (found == tables_->jobs.end()) return not_found("no job " + std::to_string(id));
+  if (found->second.leased_until && *found->second.leased_until > now) {
+    return conflict("job " + std::to_string(id) + " is leased by another worker");
+  }
   found->second.leased_until = until;
   return {};
+}
+
+Result<std::vector<Notification>> MemoryStore::outbox(CaseId case_id) {
+  std::lock_guard lock{tables_->mutex};
+  std::vector<Notification> out;
+  for (const Notification& n : tables_->outbox) {
+    if (case_id == kNoId || n.case_id == case_id) out.push_back(n);
+  }
+  // Commits arrive in time order, not case order: the documented order is case, then queue.
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Notification& a, const Notification& b) { return a.case_id < b.case_id; });
+  return out;
 }
 
 Result<std::vector<Subscription>> MemoryStore::subscriptions(SubscriptionKind kind,

@@ -37,7 +37,10 @@ class InterleavingStore final : public Store {
     return inner_.next_due_job(now);
   }
   Result<std::optional<Instant>> next_due() override { return inner_.next_due(); }
-  Status lease_job(JobId id, Instant until) override { return inner_.lease_job(id, until); }
+  Status lease_job(JobId id, Instant now, Instant until) override {
+    return inner_.lease_job(id, now, until);
+  }
+  Result<std::vector<Notification>> outbox(CaseId id) override { return inner_.outbox(id); }
   Result<std::vector<Subscription>> subscriptions(SubscriptionKind kind, std::string_view name,
                                                   std::string_view key) override {
     return inner_.subscriptions(kind, name, key);

@@ -116,10 +116,12 @@ TEST_CASE("jobs come due in (due, id) order; leased ones wait", "[store][jobs]")
   CHECK(**store.next_due() == at(5));
   CHECK_FALSE(store.next_due_job(at(4))->has_value());
   CHECK((*store.next_due_job(at(5)))->id == 2);
-  REQUIRE(store.lease_job(2, at(8)).ok());
+  REQUIRE(store.lease_job(2, at(5), at(8)).ok());
   CHECK((*store.next_due_job(at(5)))->id == 3);
+  CHECK(store.lease_job(2, at(6), at(10)).error().code == ErrorCode::conflict);  // held
   CHECK((*store.next_due_job(at(9)))->id == 2);  // the lease expired
-  CHECK(store.lease_job(42, at(8)).error().code == ErrorCode::not_found);
+  CHECK(store.lease_job(2, at(9), at(12)).ok());  // and may be taken over
+  CHECK(store.lease_job(42, at(5), at(8)).error().code == ErrorCode::not_found);
 }
 
 TEST_CASE("subscriptions match by name and key; open tasks by worklist rules", "[store]") {
