@@ -218,6 +218,19 @@ class CaseRun {
   void notify(const model::Step& step, model::NotifyOn on, const Task* task);
   void queue_notification(const model::Step& step, const model::Notification& entry,
                           const Task* task);
+  // While alive, expressions read `task` as the given task (nothing when it is null).
+  class TaskInSight {
+   public:
+    TaskInSight(CaseRun& run, const Task* task);
+    ~TaskInSight();
+    TaskInSight(const TaskInSight&) = delete;
+    TaskInSight& operator=(const TaskInSight&) = delete;
+
+   private:
+    CaseRun& run_;
+    Value saved_;
+    bool bound_ = false;
+  };
 
   const ProcessPlan& plan_;
   const model::Definition& def_;

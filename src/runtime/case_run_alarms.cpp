@@ -105,6 +105,7 @@ Result<bool> CaseRun::fire_alarm(const JobRecord& job) {
       data.emplace("groups", std::move(groups));
     }
     if (e.assignee) {
+      const TaskInSight in_sight{*this, &task};
       auto assignee = render(*e.assignee);
       if (assignee) {
         task.assignee = std::move(*assignee);

@@ -41,8 +41,38 @@ Content content_of(const model::Definition& d, const Notification& entry) {
 
 }  // namespace
 
+namespace {
+
+// `task.*` for expressions inside a task (spec: "Expressions"): id, name, assignee, due (null
+// when none), and also step, priority and created.
+Value task_value(const Task& task) {
+  Value::Object fields;
+  fields.emplace("id", static_cast<std::int64_t>(task.id));
+  fields.emplace("name", task.name);
+  fields.emplace("step", task.step_id);
+  fields.emplace("assignee", task.assignee);
+  fields.emplace("priority", static_cast<std::int64_t>(task.priority));
+  fields.emplace("due", task.due ? Value{DateTime{*task.due, 0}} : Value{});
+  fields.emplace("created", DateTime{task.created_at, 0});
+  return Value{std::move(fields)};
+}
+
+}  // namespace
+
+CaseRun::TaskInSight::TaskInSight(CaseRun& run, const Task* task) : run_(run) {
+  if (task == nullptr) return;
+  saved_ = run_.locals_;
+  run_.locals_.set("task", task_value(*task));
+  bound_ = true;
+}
+
+CaseRun::TaskInSight::~TaskInSight() {
+  if (bound_) run_.locals_ = std::move(saved_);
+}
+
 void CaseRun::queue_notification(const Step& step, const Notification& entry, const Task* task) {
   const auto index = static_cast<model::StepIndex>(&step - def_.steps.data());
+  const TaskInSight in_sight{*this, task};
   auto failed = [&](const std::string& message) {
     event(EventType::notification_failed, index, task != nullptr ? task->id : kNoId, {},
           Value::Object{{"channel", entry.channel}, {"message", message}});

@@ -88,11 +88,14 @@ Status EngineCore::resume_caller(CaseChange& change, const RunEnvironment& env) 
   return {};
 }
 
-Status EngineCore::commit(CaseRun& run) {
+Status EngineCore::commit(CaseRun& run, bool* raced) {
   const RunEnvironment& env = run.environment();
   CaseChange change = run.take_change();
   if (auto s = resume_caller(change, env); !s) return s;
-  if (auto s = store_.commit(change); !s) return s;
+  if (auto s = store_.commit(change); !s) {
+    if (raced != nullptr && s.error().code == ErrorCode::conflict) *raced = true;
+    return s;
+  }
   if (options_.notifier != nullptr) {
     for (const Notification& n : change.outbox) options_.notifier->queued(n);
     for (const CaseChange& c : change.linked) {

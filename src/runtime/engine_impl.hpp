@@ -42,7 +42,9 @@ class EngineCore {
 
   // Commits what the run changed and hands its notifications to the notifier. A called case
   // that ended in the run resumes its caller (and so on upwards) in the same transaction.
-  Status commit(CaseRun& run);
+  // `raced` (when given) is set when the store refused the commit because another call changed
+  // one of the cases meanwhile (`conflict`): the caller may run the call again on the new state.
+  Status commit(CaseRun& run, bool* raced = nullptr);
 
   // Starts a case of `plan` (variables checked) and runs it until it waits.
   Result<CaseId> start_case(const ProcessPlan& plan, const StartOptions& options);
@@ -66,6 +68,23 @@ class EngineCore {
   std::map<std::pair<std::string, std::int64_t>, std::shared_ptr<const ProcessPlan>, std::less<>>
       plans_;
 };
+
+// How often a call whose commit lost a race with another call on the same case is run again
+// on the case as the winner left it, before `conflict` reaches the caller. The second run sees
+// what the winner did: a task completed meanwhile is then `invalid_state`, as if the calls had
+// come one after the other.
+inline constexpr int kRaceAttempts = 8;
+
+// Runs `attempt(raced)` until it succeeds, fails other than by a lost race, or kRaceAttempts
+// runs have lost. `attempt` sets `raced` through EngineCore::commit.
+template <typename Attempt>
+auto rerun_lost_races(Attempt&& attempt) {
+  for (int run = 1;; ++run) {
+    bool raced = false;
+    auto outcome = attempt(raced);
+    if (outcome || !raced || run == kRaceAttempts) return outcome;
+  }
+}
 
 // Case as the API reports it: the record with where its tokens stand.
 Case case_view(const CaseRecord& record, const ProcessPlan& plan);

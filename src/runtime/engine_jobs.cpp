@@ -33,6 +33,7 @@ HandlerResult call_handler(const HandlerRegistry& handlers, const JobContext& ca
 
 Result<std::size_t> Engine::run_due(Instant now) {
   std::size_t fired = 0;
+  int races = 0;
   for (;;) {
     auto next = store_.next_due_job(now);
     if (!next) return std::move(next).error();
@@ -63,13 +64,17 @@ Result<std::size_t> Engine::run_due(Instant now) {
         if (!call) return std::move(call).error();
         if (!call->has_value()) break;  // commit the removal or the incident
         const HandlerResult outcome = call_handler(handlers_, **call);
-        auto reloaded = impl_->load(job.case_id);
-        if (!reloaded) return std::move(reloaded).error();
-        runtime::CaseRun after{*reloaded->plan, std::move(reloaded->record), env, false};
-        auto applied = after.finish_service(job, outcome);
+        // The outcome is applied to the case as it is now; a lost race applies it again to the
+        // case as the winner left it (the handler is not called twice).
+        auto applied = runtime::rerun_lost_races([&](bool& raced) -> Status {
+          auto reloaded = impl_->load(job.case_id);
+          if (!reloaded) return std::move(reloaded).error();
+          runtime::CaseRun after{*reloaded->plan, std::move(reloaded->record), env, false};
+          if (auto a = after.finish_service(job, outcome); !a) return std::move(a).error();
+          if (auto s = after.run(); !s) return s;
+          return impl_->commit(after, &raced);
+        });
         if (!applied) return std::move(applied).error();
-        if (auto s = after.run(); !s) return std::move(s).error();
-        if (auto s = impl_->commit(after); !s) return std::move(s).error();
         ++fired;
         continue;
       }
@@ -91,7 +96,13 @@ Result<std::size_t> Engine::run_due(Instant now) {
                         job.id, job.case_id));
     }
     if (auto s = run.run(); !s) return std::move(s).error();
-    if (auto s = impl_->commit(run); !s) return std::move(s).error();
+    bool raced = false;
+    if (auto s = impl_->commit(run, &raced); !s) {
+      // Another call changed the case meanwhile (or another worker fired this job): look again;
+      // the job fires on the new state if it is still there.
+      if (raced && ++races < runtime::kRaceAttempts * 64) continue;
+      return std::move(s).error();
+    }
     ++fired;
   }
   return fired;

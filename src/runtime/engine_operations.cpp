@@ -86,16 +86,18 @@ Result<OpenTask> open_task(Store& store, runtime::EngineCore& impl, TaskId id,
 }  // namespace
 
 Status Engine::complete(TaskId id, const CompleteOptions& options) {
-  auto open = open_task(store_, *impl_, id, "complete");
-  if (!open) return std::move(open).error();
-  if (!options.admin_override) {
-    if (auto s = may_act(open->task, options.by, impl_->directory(), "complete"); !s) return s;
-  }
-  const runtime::RunEnvironment env = impl_->environment(impl_->now());
-  runtime::CaseRun run{*open->loaded.plan, std::move(open->loaded.record), env, false};
-  if (auto s = run.complete_task(std::move(open->task), options.vars, options.by); !s) return s;
-  if (auto s = run.run(); !s) return s;
-  return impl_->commit(run);
+  return runtime::rerun_lost_races([&](bool& raced) -> Status {
+    auto open = open_task(store_, *impl_, id, "complete");
+    if (!open) return std::move(open).error();
+    if (!options.admin_override) {
+      if (auto s = may_act(open->task, options.by, impl_->directory(), "complete"); !s) return s;
+    }
+    const runtime::RunEnvironment env = impl_->environment(impl_->now());
+    runtime::CaseRun run{*open->loaded.plan, std::move(open->loaded.record), env, false};
+    if (auto s = run.complete_task(std::move(open->task), options.vars, options.by); !s) return s;
+    if (auto s = run.run(); !s) return s;
+    return impl_->commit(run, &raced);
+  });
 }
 
 Status Engine::may_complete(TaskId id, std::string_view by) {
@@ -107,96 +109,106 @@ Status Engine::may_complete(TaskId id, std::string_view by) {
 namespace {
 
 Status apply_task_change(runtime::EngineCore& impl, OpenTask& open, EventType event,
-                         std::string_view by, Value data) {
+                         std::string_view by, Value data, bool& raced) {
   const runtime::RunEnvironment env = impl.environment(impl.now());
   runtime::CaseRun run{*open.loaded.plan, std::move(open.loaded.record), env, false};
   if (auto s = run.update_task(std::move(open.task), event, by, std::move(data)); !s) return s;
   if (auto s = run.run(); !s) return s;
-  return impl.commit(run);
+  return impl.commit(run, &raced);
 }
 
 }  // namespace
 
 Status Engine::claim(TaskId id, std::string_view by) {
-  auto open = open_task(store_, *impl_, id, "claim");
-  if (!open) return std::move(open).error();
-  const Task& task = open->task;
-  if (auto s = check_user(by, impl_->directory(), "claim", task); !s) return s;
-  if (task.assignee == by) return {};
-  if (!task.assignee.empty()) {
-    return conflict(
-        fmt::format("claim {}: it is already claimed by '{}'", describe(task), task.assignee));
-  }
-  if (!is_candidate(task, by, impl_->directory())) {
-    return not_authorized(
-        fmt::format("claim {}: user '{}' is not among its candidates", describe(task), by));
-  }
-  open->task.assignee = std::string{by};
-  return apply_task_change(*impl_, *open, EventType::task_claimed, by, {});
+  return runtime::rerun_lost_races([&](bool& raced) -> Status {
+    auto open = open_task(store_, *impl_, id, "claim");
+    if (!open) return std::move(open).error();
+    const Task& task = open->task;
+    if (auto s = check_user(by, impl_->directory(), "claim", task); !s) return s;
+    if (task.assignee == by) return {};
+    if (!task.assignee.empty()) {
+      return conflict(
+          fmt::format("claim {}: it is already claimed by '{}'", describe(task), task.assignee));
+    }
+    if (!is_candidate(task, by, impl_->directory())) {
+      return not_authorized(
+          fmt::format("claim {}: user '{}' is not among its candidates", describe(task), by));
+    }
+    open->task.assignee = std::string{by};
+    return apply_task_change(*impl_, *open, EventType::task_claimed, by, {}, raced);
+  });
 }
 
 Status Engine::unclaim(TaskId id, std::string_view by) {
-  auto open = open_task(store_, *impl_, id, "unclaim");
-  if (!open) return std::move(open).error();
-  const Task& task = open->task;
-  if (auto s = check_user(by, impl_->directory(), "unclaim", task); !s) return s;
-  if (task.assignee.empty()) {
-    return invalid_state(fmt::format("unclaim {}: nobody has claimed it", describe(task)));
-  }
-  if (task.assignee != by) {
-    return not_authorized(
-        fmt::format("unclaim {}: it is assigned to '{}'; only they may unclaim "
-                    "it",
-                    describe(task), task.assignee));
-  }
-  open->task.assignee.clear();
-  return apply_task_change(*impl_, *open, EventType::task_unclaimed, by, {});
+  return runtime::rerun_lost_races([&](bool& raced) -> Status {
+    auto open = open_task(store_, *impl_, id, "unclaim");
+    if (!open) return std::move(open).error();
+    const Task& task = open->task;
+    if (auto s = check_user(by, impl_->directory(), "unclaim", task); !s) return s;
+    if (task.assignee.empty()) {
+      return invalid_state(fmt::format("unclaim {}: nobody has claimed it", describe(task)));
+    }
+    if (task.assignee != by) {
+      return not_authorized(
+          fmt::format("unclaim {}: it is assigned to '{}'; only they may unclaim "
+                      "it",
+                      describe(task), task.assignee));
+    }
+    open->task.assignee.clear();
+    return apply_task_change(*impl_, *open, EventType::task_unclaimed, by, {}, raced);
+  });
 }
 
 Status Engine::delegate(TaskId id, std::string_view by, std::string_view to) {
-  auto open = open_task(store_, *impl_, id, "delegate");
-  if (!open) return std::move(open).error();
-  if (auto s = may_act(open->task, by, impl_->directory(), "delegate"); !s) return s;
-  if (to.empty() || !impl_->directory().has_user(to)) {
-    return invalid_input(fmt::format("delegate {}: user '{}' is unknown to the directory",
-                                     describe(open->task), to));
-  }
-  open->task.assignee = std::string{to};
-  return apply_task_change(*impl_, *open, EventType::task_delegated, by,
-                           Value::Object{{"to", std::string{to}}});
+  return runtime::rerun_lost_races([&](bool& raced) -> Status {
+    auto open = open_task(store_, *impl_, id, "delegate");
+    if (!open) return std::move(open).error();
+    if (auto s = may_act(open->task, by, impl_->directory(), "delegate"); !s) return s;
+    if (to.empty() || !impl_->directory().has_user(to)) {
+      return invalid_input(fmt::format("delegate {}: user '{}' is unknown to the directory",
+                                       describe(open->task), to));
+    }
+    open->task.assignee = std::string{to};
+    return apply_task_change(*impl_, *open, EventType::task_delegated, by,
+                             Value::Object{{"to", std::string{to}}}, raced);
+  });
 }
 
 Status Engine::cancel(CaseId id, std::string_view reason) {
-  auto loaded = impl_->load(id);
-  if (!loaded) return std::move(loaded).error();
-  if (is_final(loaded->record.status)) {
-    return invalid_state(
-        fmt::format("cancel case {}: it is already {}", id, to_string(loaded->record.status)));
-  }
-  const runtime::RunEnvironment env = impl_->environment(impl_->now());
-  runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
-  if (auto s = run.cancel(reason); !s) return s;
-  if (auto s = run.run(); !s) return s;
-  return impl_->commit(run);
+  return runtime::rerun_lost_races([&](bool& raced) -> Status {
+    auto loaded = impl_->load(id);
+    if (!loaded) return std::move(loaded).error();
+    if (is_final(loaded->record.status)) {
+      return invalid_state(
+          fmt::format("cancel case {}: it is already {}", id, to_string(loaded->record.status)));
+    }
+    const runtime::RunEnvironment env = impl_->environment(impl_->now());
+    runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
+    if (auto s = run.cancel(reason); !s) return s;
+    if (auto s = run.run(); !s) return s;
+    return impl_->commit(run, &raced);
+  });
 }
 
 Status Engine::retry(CaseId id, std::string_view step_id, const Value& vars) {
-  auto loaded = impl_->load(id);
-  if (!loaded) return std::move(loaded).error();
-  const auto step = loaded->plan->definition->find_step(step_id);
-  if (!step) {
-    return not_found(fmt::format("retry case {}: process '{}' has no step '{}'", id,
-                                 loaded->record.process_id, step_id));
-  }
-  if (is_final(loaded->record.status)) {
-    return invalid_state(
-        fmt::format("retry case {}: it is {}", id, to_string(loaded->record.status)));
-  }
-  const runtime::RunEnvironment env = impl_->environment(impl_->now());
-  runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
-  if (auto s = run.retry(*step, vars); !s) return s;
-  if (auto s = run.run(); !s) return s;
-  return impl_->commit(run);
+  return runtime::rerun_lost_races([&](bool& raced) -> Status {
+    auto loaded = impl_->load(id);
+    if (!loaded) return std::move(loaded).error();
+    const auto step = loaded->plan->definition->find_step(step_id);
+    if (!step) {
+      return not_found(fmt::format("retry case {}: process '{}' has no step '{}'", id,
+                                   loaded->record.process_id, step_id));
+    }
+    if (is_final(loaded->record.status)) {
+      return invalid_state(
+          fmt::format("retry case {}: it is {}", id, to_string(loaded->record.status)));
+    }
+    const runtime::RunEnvironment env = impl_->environment(impl_->now());
+    runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
+    if (auto s = run.retry(*step, vars); !s) return s;
+    if (auto s = run.run(); !s) return s;
+    return impl_->commit(run, &raced);
+  });
 }
 
 namespace {
@@ -205,22 +217,31 @@ namespace {
 Result<std::vector<CaseId>> deliver(runtime::EngineCore& impl,
                                     const std::vector<Subscription>& subs, const Value& vars) {
   std::vector<CaseId> reached;
-  for (std::size_t i = 0; i < subs.size();) {
-    const CaseId case_id = subs[i].case_id;
-    auto loaded = impl.load(case_id);
-    if (!loaded) return std::move(loaded).error();
-    const runtime::RunEnvironment env = impl.environment(impl.now());
-    runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
-    bool any = false;
-    for (; i < subs.size() && subs[i].case_id == case_id; ++i) {
-      auto received = run.receive(subs[i], vars);
-      if (!received) return std::move(received).error();
-      any = any || *received;
-    }
-    if (!any) continue;
-    if (auto s = run.run(); !s) return std::move(s).error();
-    if (auto s = impl.commit(run); !s) return std::move(s).error();
-    reached.push_back(case_id);
+  for (std::size_t first = 0; first < subs.size();) {
+    const CaseId case_id = subs[first].case_id;
+    std::size_t last = first;
+    while (last < subs.size() && subs[last].case_id == case_id) ++last;
+    // A case changed by another call meanwhile is loaded again; a wait that is gone by then
+    // (the other call ended it) receives nothing.
+    auto delivered = runtime::rerun_lost_races([&](bool& raced) -> Result<bool> {
+      auto loaded = impl.load(case_id);
+      if (!loaded) return std::move(loaded).error();
+      const runtime::RunEnvironment env = impl.environment(impl.now());
+      runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
+      bool any = false;
+      for (std::size_t i = first; i < last; ++i) {
+        auto received = run.receive(subs[i], vars);
+        if (!received) return std::move(received).error();
+        any = any || *received;
+      }
+      if (!any) return false;
+      if (auto s = run.run(); !s) return std::move(s).error();
+      if (auto s = impl.commit(run, &raced); !s) return std::move(s).error();
+      return true;
+    });
+    if (!delivered) return std::move(delivered).error();
+    if (*delivered) reached.push_back(case_id);
+    first = last;
   }
   return reached;
 }
