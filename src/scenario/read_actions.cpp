@@ -288,7 +288,11 @@ void Reader::read_action_target(const Node& item, const Node& value, Action& act
       if (!step) return;
       action.target = *step;
       if (auto process = case_process(item, value, action.case_alias, cases, name)) {
-        check_step(value, *step, *process);
+        if (action.kind == ActionKind::retry) {
+          check_step(value, *step, *process);
+        } else {
+          check_task_step(value, *step, *process);
+        }
       }
       return;
     }
@@ -355,6 +359,26 @@ void Reader::check_step(const Node& at, const std::string& step, const std::stri
   const std::vector<std::string_view> ids(found->second.begin(), found->second.end());
   fields_.error(at, fmt::format("process '{}' has no step '{}'{}", process_id, step,
                                 yaml::did_you_mean(step, ids)));
+}
+
+void Reader::check_task_step(const Node& at, const std::string& step,
+                             const std::string& process_id) {
+  std::set<std::string, std::less<>> seen{process_id};
+  std::vector<std::string> todo{process_id};
+  while (!todo.empty()) {
+    const std::string process = std::move(todo.back());
+    todo.pop_back();
+    if (process != process_id) {
+      const auto steps = steps_by_process_.find(process);
+      if (steps != steps_by_process_.end() && steps->second.count(step) > 0) return;
+    }
+    const auto calls = calls_by_process_.find(process);
+    if (calls == calls_by_process_.end()) continue;
+    for (const std::string& callee : calls->second) {
+      if (seen.insert(callee).second) todo.push_back(callee);
+    }
+  }
+  check_step(at, step, process_id);
 }
 
 }  // namespace crmflow::scenario

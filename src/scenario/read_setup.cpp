@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "model/definition.hpp"
 #include "scenario/in_place.hpp"
 #include "scenario/reader.hpp"
 #include "yaml/reader.hpp"
@@ -26,6 +27,11 @@ void Reader::remember(const std::shared_ptr<const Process>& process) {
   for (std::string& step : process->step_ids()) {
     all_steps_.insert(step);
     steps.insert(std::move(step));
+  }
+  for (const model::Step& step : process->definition().steps) {
+    if (const auto* call = std::get_if<model::CallStep>(&step.detail)) {
+      calls_by_process_[process->id()].insert(call->process);
+    }
   }
 }
 

@@ -61,6 +61,9 @@ class Reader {
   // Reports `step` at `at` when the process with that id (every version the file knows) has no
   // such step. An unknown or empty process id checks nothing.
   void check_step(const Node& at, const std::string& step, const std::string& process_id);
+  // As check_step, for actions on tasks: a step of a process `process_id` calls (directly or
+  // further down) also counts, since its tasks are acted on through the caller.
+  void check_task_step(const Node& at, const std::string& step, const std::string& process_id);
 
   // read_expectation.cpp
   void read_expect_action(const Node& item, const Node& value, Action& action,
@@ -88,6 +91,8 @@ class Reader {
   // Every step id of every version of each process the file knows (processes and deploys).
   std::map<std::string, std::set<std::string, std::less<>>, std::less<>> steps_by_process_;
   std::set<std::string, std::less<>> all_steps_;
+  // The processes each process starts through `call` steps (any version).
+  std::map<std::string, std::set<std::string, std::less<>>, std::less<>> calls_by_process_;
 };
 
 }  // namespace crmflow::scenario

@@ -199,6 +199,31 @@ ScenarioRun::Outcome ScenarioRun::apply(const Action& action) {
   return {{}, "internal error: an action of unknown kind"};
 }
 
+Result<std::optional<CaseId>> ScenarioRun::called_case_with_task(CaseId caller,
+                                                                  const std::string& step) {
+  Result<std::vector<Case>> all = engine_->cases();
+  if (!all) return std::move(all).error();
+  // Breadth first through the calls, nearest callee first; ids increase with start order.
+  std::vector<CaseId> frontier{caller};
+  while (!frontier.empty()) {
+    std::vector<CaseId> next;
+    for (const Case& c : *all) {
+      if (std::find(frontier.begin(), frontier.end(), c.parent) == frontier.end()) continue;
+      if (c.id == caller) continue;
+      TaskQuery query;
+      query.case_id = c.id;
+      query.step_id = step;
+      query.limit = 1;
+      Result<std::vector<Task>> open = engine_->tasks(query);
+      if (!open) return std::move(open).error();
+      if (!open->empty()) return std::optional<CaseId>{c.id};
+      next.push_back(c.id);
+    }
+    frontier = std::move(next);
+  }
+  return std::optional<CaseId>{};
+}
+
 ScenarioRun::Outcome ScenarioRun::act_on_task(const Action& action) {
   Result<CaseId> id = case_of(action);
   if (!id) return {id.error(), {}};
@@ -207,6 +232,17 @@ ScenarioRun::Outcome ScenarioRun::act_on_task(const Action& action) {
   query.step_id = action.target;
   Result<std::vector<Task>> open = engine_->tasks(query);
   if (!open) return {open.error(), {}};
+  if (open->empty()) {
+    // Not in the case itself: the tasks of the cases its `call` steps started count as its own
+    // (docs/scenarios.md, "Called cases").
+    Result<std::optional<CaseId>> callee = called_case_with_task(*id, action.target);
+    if (!callee) return {callee.error(), {}};
+    if (*callee) {
+      query.case_id = **callee;
+      open = engine_->tasks(query);
+      if (!open) return {open.error(), {}};
+    }
+  }
   std::vector<Task> tasks = *std::move(open);
   std::sort(tasks.begin(), tasks.end(), [](const Task& a, const Task& b) {
     return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);

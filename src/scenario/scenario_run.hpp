@@ -42,6 +42,9 @@ class ScenarioRun {
   Outcome setup();
   Outcome apply(const Action& action);
   Outcome act_on_task(const Action& action);
+  // The nearest case that `caller` started through `call` steps (directly or further down) with
+  // an open task at `step`, or nullopt.
+  Result<std::optional<CaseId>> called_case_with_task(CaseId caller, const std::string& step);
   // The case the action names (`case:`), or the one most recently started.
   Result<CaseId> case_of(const Action& action) const;
   // Fires every job due up to `until`, in time order, moving the clock to each due moment.
