@@ -119,7 +119,8 @@ class Engine {
   [[nodiscard]] Result<std::vector<HistoryEvent>> history(CaseId id);
   // What the case waits for, one entry per wait (open tasks, timers, messages, signals, service
   // jobs, called cases, multi-instance steps, partial joins, incidents, armed boundary events),
-  // in the order its tokens were created. Empty for an ended case. Errors: not_found.
+  // in the order its tokens began waiting (each activity followed by its armed boundary events),
+  // then partial joins. Empty for an ended case. Errors: not_found.
   [[nodiscard]] Result<std::vector<Waiting>> waiting(CaseId id);
 
   // Completes a task with the submitted variables and moves the case on.

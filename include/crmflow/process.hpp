@@ -76,7 +76,9 @@ enum class GraphFormat { dot, mermaid };
 // Where a case stands and what it passed, to mark on a drawing.
 struct CaseMarks {
   std::vector<std::string> active;  // step ids where the case now stands
-  std::vector<std::string> passed;  // step ids the case has left
+  // Step ids in the order the case left them, a step once per visit (as Case::path gives them):
+  // the flows taken are worked out from this order.
+  std::vector<std::string> passed;
 };
 
 // The process as a Graphviz dot or Mermaid flowchart text.

@@ -50,12 +50,19 @@ struct ScenarioFileOutcome {
   int exit_code() const;
 };
 
+// Where the scenarios run: as each file says (`store:`, default memory), or every file on one
+// kind of store (`crmflow test --store sqlite` runs the conformance scenarios through
+// SqliteStore, each scenario on a temporary database file of its own).
+enum class ScenarioStore { as_file, memory, sqlite };
+
 // Reads the file at `path`, checks it, and runs every scenario in it. Relative paths in the file
 // are taken from the file's folder.
-ScenarioFileOutcome run_scenario_file(const std::string& path);
+ScenarioFileOutcome run_scenario_file(const std::string& path,
+                                      ScenarioStore store = ScenarioStore::as_file);
 
 // As run_scenario_file for a text; `file_name` names it in messages and its folder is where
 // relative paths start.
-ScenarioFileOutcome run_scenario_text(std::string_view text, const std::string& file_name);
+ScenarioFileOutcome run_scenario_text(std::string_view text, const std::string& file_name,
+                                      ScenarioStore store = ScenarioStore::as_file);
 
 }  // namespace crmflow

@@ -43,8 +43,11 @@ struct SqliteOptions {
 class SqliteStore final : public Store {
  public:
   // Opens (creating when missing, unless options.must_exist) and migrates the database at `path`.
-  // Errors: unavailable (cannot open, not a crmflow database, newer schema, locked past the
-  // timeout), not_found (must_exist and missing).
+  // A file that is another application's SQLite database, or carries a newer schema, is refused
+  // without being written to.
+  // Errors: unavailable naming the path (cannot open, not a SQLite database, not a crmflow store,
+  // newer schema (naming both versions), locked past the timeout), not_found (must_exist and
+  // missing), invalid_input (empty path, negative busy_timeout).
   [[nodiscard]] static Result<std::unique_ptr<SqliteStore>> open(const std::string& path,
                                                                  const SqliteOptions& options = {});
   ~SqliteStore() override;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "expr/expression.hpp"
 #include "model/fields.hpp"
 #include "time/iso8601.hpp"
@@ -41,27 +43,93 @@ std::string describe_boundary(const Boundary& boundary) {
   return out;
 }
 
+// The flows a case took, judged from the order it left steps (`left`, as Case::path) and where it
+// stands now. Each time a step Y is reached (each place it appears in `left`, and once more at
+// the end when it is active), the flow that brought the case there is the one from the latest
+// step left since Y was last left that has a flow into Y; at a join (a parallel or inclusive
+// gateway with several incoming flows) every incoming flow whose source was left in that window
+// counts, since the join waits for all of them. A boundary flow counts when its target was
+// reached and the step it is attached to was reached too (the step is left by the event, not in
+// the order of `left`).
+std::vector<bool> taken_flows(const Definition& definition, const std::vector<StepIndex>& left,
+                              const std::vector<Mark>& steps) {
+  const std::size_t step_count = definition.steps.size();
+  std::vector<bool> taken(definition.flows.size(), false);
+  std::vector<std::vector<FlowIndex>> incoming(step_count);
+  for (FlowIndex f = 0; f < definition.flows.size(); ++f) {
+    const Flow& flow = definition.flows[f];
+    if (flow.from < step_count && flow.to < step_count) incoming[flow.to].push_back(f);
+  }
+  std::vector<std::vector<std::size_t>> positions(step_count);
+  for (std::size_t i = 0; i < left.size(); ++i) positions[left[i]].push_back(i);
+  // Whether step x was left at a position in [lo, hi).
+  auto left_within = [&](StepIndex x, std::size_t lo, std::size_t hi) {
+    auto it = std::lower_bound(positions[x].begin(), positions[x].end(), lo);
+    return it != positions[x].end() && *it < hi;
+  };
+
+  for (StepIndex y = 0; y < step_count; ++y) {
+    std::vector<std::size_t> reached = positions[y];
+    if (steps[y] == Mark::active) reached.push_back(left.size());
+    if (reached.empty()) continue;
+    std::size_t sequence_flows = 0;
+    for (FlowIndex f : incoming[y]) {
+      const Flow& flow = definition.flows[f];
+      if (!flow.from_boundary) {
+        ++sequence_flows;
+      } else if (steps[flow.from] != Mark::none) {
+        taken[f] = true;
+      }
+    }
+    const StepType type = definition.steps[y].type;
+    const bool join =
+        (type == StepType::parallel || type == StepType::inclusive) && sequence_flows > 1;
+    std::size_t lo = 0;
+    for (std::size_t at : reached) {
+      if (join) {
+        for (FlowIndex f : incoming[y]) {
+          const Flow& flow = definition.flows[f];
+          if (!flow.from_boundary && left_within(flow.from, lo, at)) taken[f] = true;
+        }
+      } else {
+        for (std::size_t i = at; i > lo; --i) {
+          bool found = false;
+          for (FlowIndex f : incoming[y]) {
+            const Flow& flow = definition.flows[f];
+            if (!flow.from_boundary && flow.from == left[i - 1]) {
+              taken[f] = true;
+              found = true;
+            }
+          }
+          if (found) break;
+        }
+      }
+      lo = at + 1;
+    }
+  }
+  return taken;
+}
+
 }  // namespace
 
 Marks resolve_marks(const Definition& definition, const CaseMarks* marks) {
   Marks out;
   if (marks == nullptr) return out;
-  out.steps.assign(definition.steps.size(), Mark::none);
-  auto mark = [&](const std::vector<std::string>& ids, Mark as) {
-    for (const std::string& id : ids) {
-      if (auto it = definition.step_ids.find(id); it != definition.step_ids.end()) {
-        out.steps[it->second] = as;
-      }
+  const std::size_t step_count = definition.steps.size();
+  out.steps.assign(step_count, Mark::none);
+  std::vector<StepIndex> left;  // `passed` in order, unknown ids dropped
+  for (const std::string& id : marks->passed) {
+    if (auto it = definition.step_ids.find(id); it != definition.step_ids.end()) {
+      out.steps[it->second] = Mark::passed;
+      left.push_back(it->second);
     }
-  };
-  mark(marks->passed, Mark::passed);
-  mark(marks->active, Mark::active);
-  out.flows.assign(definition.flows.size(), false);
-  for (FlowIndex f = 0; f < definition.flows.size(); ++f) {
-    const Flow& flow = definition.flows[f];
-    if (flow.from >= out.steps.size() || flow.to >= out.steps.size()) continue;
-    out.flows[f] = out.steps[flow.from] == Mark::passed && out.steps[flow.to] != Mark::none;
   }
+  for (const std::string& id : marks->active) {
+    if (auto it = definition.step_ids.find(id); it != definition.step_ids.end()) {
+      out.steps[it->second] = Mark::active;
+    }
+  }
+  out.flows = taken_flows(definition, left, out.steps);
   return out;
 }
 

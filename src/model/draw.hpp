@@ -15,12 +15,20 @@ enum class Mark : unsigned char { none, passed, active };
 // What a drawing shows of a case: a mark per step and whether each flow was taken.
 struct Marks {
   std::vector<Mark> steps;  // empty when there is no case
-  std::vector<bool> flows;  // a flow from a passed step to a passed or active one
+  std::vector<bool> flows;  // taken by the case (the rule of resolve_marks)
 
   bool any() const { return !steps.empty(); }
 };
 
-// Step ids that are not in the definition are ignored; a step both active and passed is active.
+// The marks of a case: `marks->passed` is read in order, as Case::path gives it (the steps in the
+// order they were left, a step once per visit), `marks->active` as a set. Step ids that are not in
+// the definition are ignored; a step both active and passed is active. A flow is marked taken
+// when it brought the case to a step it reached: for each visit of a step Y (each place Y is in
+// `passed`, and the present when Y is active), the flow from the step left most recently since
+// the previous visit of Y that has a flow into Y; at a join (a parallel or inclusive gateway with
+// several incoming flows) every incoming flow whose source was left since the join's previous
+// visit; a boundary flow when its target and the step it is attached to were both reached.
+// No marks (nullptr): an empty Marks, the plain drawing.
 Marks resolve_marks(const Definition& definition, const CaseMarks* marks);
 
 // The step's display name (its id when it has none).

@@ -9,11 +9,13 @@ namespace crmflow {
 namespace {
 
 ScenarioFileOutcome run_read(std::optional<scenario::ScenarioFile> file,
-                             std::vector<Diagnostic> problems, const std::string& name) {
+                             std::vector<Diagnostic> problems, const std::string& name,
+                             ScenarioStore store) {
   ScenarioFileOutcome outcome;
   outcome.file = name;
   outcome.diagnostics = std::move(problems);
   if (!file) return outcome;
+  if (store != ScenarioStore::as_file) file->sqlite = store == ScenarioStore::sqlite;
   for (const scenario::Scenario& s : file->scenarios) {
     std::string failure = scenario::ScenarioRun{*file}.run(s);
     outcome.scenarios.push_back(ScenarioOutcome{s.name, failure.empty(), std::move(failure)});
@@ -39,16 +41,17 @@ int ScenarioFileOutcome::exit_code() const {
   return failed() > 0 ? 1 : 0;
 }
 
-ScenarioFileOutcome run_scenario_file(const std::string& path) {
+ScenarioFileOutcome run_scenario_file(const std::string& path, ScenarioStore store) {
   std::vector<Diagnostic> problems;
   std::optional<scenario::ScenarioFile> file = scenario::read_scenario_file(path, problems);
-  return run_read(std::move(file), std::move(problems), path);
+  return run_read(std::move(file), std::move(problems), path, store);
 }
 
-ScenarioFileOutcome run_scenario_text(std::string_view text, const std::string& file_name) {
+ScenarioFileOutcome run_scenario_text(std::string_view text, const std::string& file_name,
+                                      ScenarioStore store) {
   std::vector<Diagnostic> problems;
   std::optional<scenario::ScenarioFile> file = scenario::read_scenario(text, file_name, problems);
-  return run_read(std::move(file), std::move(problems), file_name);
+  return run_read(std::move(file), std::move(problems), file_name, store);
 }
 
 }  // namespace crmflow

@@ -58,11 +58,17 @@ ScenarioRun::ScenarioRun(const ScenarioFile& file) : file_(file), clock_(file.cl
                                                               user.addresses.end());
     directory_.add_user(user.name, user.groups, std::move(addresses));
   }
+  auto store = ScratchStore::open(file.sqlite);
+  if (!store) {
+    store_error_ = store.error();
+    return;
+  }
+  store_ = std::move(*store);
   EngineOptions options;
   options.clock = &clock_;
   options.directory = &directory_;
   options.notifier = &notifier_;
-  engine_ = std::make_unique<Engine>(store_, options);
+  engine_ = std::make_unique<Engine>(store_->store(), options);
   for (const auto& [name, handler] : file.handlers) {
     engine_->handlers().add(name, [handler = handler](const JobContext& job) {
       return fake_result(*handler, job.attempt);
@@ -71,8 +77,9 @@ ScenarioRun::ScenarioRun(const ScenarioFile& file) : file_(file), clock_(file.cl
 }
 
 ScenarioRun::Outcome ScenarioRun::setup() {
-  if (file_.sqlite) {
-    return {{}, "store: sqlite is not available in this build yet; use store: memory"};
+  if (store_ == nullptr) {
+    return {{}, fmt::format("the scenario's store could not be opened: {}",
+                            store_error_.message)};
   }
   if (file_.calendars) {
     return {{},

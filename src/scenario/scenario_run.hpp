@@ -13,9 +13,9 @@
 #include "crmflow/clock.hpp"
 #include "crmflow/directory.hpp"
 #include "crmflow/engine.hpp"
-#include "crmflow/memory_store.hpp"
 #include "crmflow/notification.hpp"
 #include "scenario/scenario_file.hpp"
+#include "scenario/scratch_store.hpp"
 
 namespace crmflow::scenario {
 
@@ -60,7 +60,9 @@ class ScenarioRun {
 
   const ScenarioFile& file_;
   ManualClock clock_;
-  MemoryStore store_;
+  // The scenario's store; null when it could not be opened (setup() reports why).
+  std::unique_ptr<ScratchStore> store_;
+  Error store_error_{};
   MemoryDirectory directory_;
   RecordingNotifier notifier_;
   std::unique_ptr<Engine> engine_;

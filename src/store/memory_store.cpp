@@ -30,7 +30,7 @@ struct MemoryStore::Tables {
   std::set<std::pair<Instant, JobId>> jobs_by_due;
   std::map<std::tuple<CaseId, std::uint32_t, std::uint32_t>, Subscription> subscriptions;
   std::unordered_map<CaseId, std::vector<HistoryEvent>> history;
-  std::vector<Notification> outbox;
+  std::map<CaseId, std::vector<Notification>> outbox;  // by case, each in queue order
 };
 
 MemoryStore::MemoryStore() : tables_(std::make_unique<Tables>()) {}
@@ -195,13 +195,15 @@ Status MemoryStore::lease_job(JobId id, Instant now, Instant until) {
 
 Result<std::vector<Notification>> MemoryStore::outbox(CaseId case_id) {
   std::lock_guard lock{tables_->mutex};
-  std::vector<Notification> out;
-  for (const Notification& n : tables_->outbox) {
-    if (case_id == kNoId || n.case_id == case_id) out.push_back(n);
+  if (case_id != kNoId) {
+    auto found = tables_->outbox.find(case_id);
+    if (found == tables_->outbox.end()) return std::vector<Notification>{};
+    return found->second;
   }
-  // Commits arrive in time order, not case order: the documented order is case, then queue.
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Notification& a, const Notification& b) { return a.case_id < b.case_id; });
+  std::vector<Notification> out;
+  for (const auto& [id, queued] : tables_->outbox) {
+    out.insert(out.end(), queued.begin(), queued.end());
+  }
   return out;
 }
 
@@ -283,10 +285,18 @@ void apply_change(Tables& t, const CaseChange& change) {
     t.subscriptions[{sub.case_id, sub.token, sub.boundary}] = sub;
   }
   if (!change.history.empty()) {
+    // Kept in sequence order whatever order the change lists them in; the engine's events
+    // come in order, so each lands at the end.
     auto& events = t.history[id];
-    events.insert(events.end(), change.history.begin(), change.history.end());
+    for (const HistoryEvent& event : change.history) {
+      auto later = std::upper_bound(
+          events.begin(), events.end(), event.sequence,
+          [](std::uint64_t sequence, const HistoryEvent& e) { return sequence < e.sequence; });
+      events.insert(later, event);
+    }
   }
-  t.outbox.insert(t.outbox.end(), change.outbox.begin(), change.outbox.end());
+  // Filed by case, so reading one case's queue or all of them in (case, queue) order is a walk.
+  for (const Notification& n : change.outbox) t.outbox[n.case_id].push_back(n);
 }
 
 }  // namespace

@@ -101,7 +101,7 @@ def test_graph_usage(crmflow, source):
           "graph of an invalid file: 1 with its problems", r)
     r = run(crmflow, "graph", valid, "--db", "memory:", "--case", "c-1")
     check(r.returncode == 1 and r.stderr.startswith("crmflow: error: invalid_input:") and
-          "--case" in r.stderr and not r.stdout, "--case is refused for now (1)", r)
+          "--case" in r.stderr and not r.stdout, "a malformed --case id is refused (1)", r)
     r = run(crmflow, "--format=mermaid", "graph", valid)
     check(r.returncode == 2, "a command's option before the command word is unknown (2)", r)
     r = run(crmflow, "graph", "--format=mermaid", valid)

@@ -21,9 +21,11 @@ from expectations import check_diagnostics, expectations  # noqa: E402
 
 def main():
     crmflow, mode, path = sys.argv[1:4]
-    run = subprocess.run([crmflow, "test", path], capture_output=True, text=True)
+    # "valid-sqlite": the same scenarios through SqliteStore (crmflow test --store sqlite).
+    extra = ["--store", "sqlite"] if mode == "valid-sqlite" else []
+    run = subprocess.run([crmflow, "test", path] + extra, capture_output=True, text=True)
     out = f"--- exit code {run.returncode}\n--- stdout\n{run.stdout}--- stderr\n{run.stderr}"
-    if mode == "valid":
+    if mode in ("valid", "valid-sqlite"):
         lines = run.stdout.splitlines()
         ok = (run.returncode == 0 and not run.stderr and lines
               and re.fullmatch(r"\d+ passed, 0 failed", lines[-1])

@@ -17,7 +17,8 @@ int run_validate(const Arguments& args);
 
 // `crmflow graph FILE [--format dot|svg|mermaid]`: prints the drawing on stdout (svg through
 // Graphviz's `dot` program, found on PATH). Returns 0; 1 for an invalid or unreadable file, a
-// missing or failing `dot`, or --case (not available yet); 2 for an unknown format.
+// missing or failing `dot`, or a --case that is unknown or of another process; 2 for an unknown
+// format.
 int run_graph(const Arguments& args);
 
 // `crmflow test FILE...` (spec/scenario-format.md): one `PASS name` / `FAIL name: what differed`

@@ -16,7 +16,8 @@ const std::vector<CommandSpec>& specs() {
       {"validate", "crmflow validate FILE...", 1, kUnbounded, {}},
       {"graph", "crmflow graph FILE [--format dot|svg|mermaid] [--db PATH --case ID]", 1, 1,
        {{"format", true, false}, {"case", true, false}}},
-      {"test", "crmflow test FILE...", 1, kUnbounded, {}},
+      {"test", "crmflow test FILE... [--store memory|sqlite]", 1, kUnbounded,
+       {{"store", true, false}}},
       {"deploy", "crmflow deploy FILE...", 1, kUnbounded, {}},
       {"start",
        "crmflow start PROCESS [--key K] [--by U] [--version N] [--var NAME=VALUE]... "

@@ -9,12 +9,15 @@
 //   if (!id) return fail(args, id.error());
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "arguments.hpp"
+#include "crmflow/diagnostic.hpp"
 #include "crmflow/directory.hpp"
 #include "crmflow/engine.hpp"
 #include "crmflow/error.hpp"
@@ -24,6 +27,13 @@
 
 namespace crmflow::cli {
 
+// How a command wants its session (additions for commands with special needs).
+struct SessionOptions {
+  // The moment the engine's clock reads for the whole command (`tick --now`); nullopt: the
+  // system clock, read afresh at each use.
+  std::optional<Instant> now{};
+};
+
 class Session {
  public:
   // Opens the store of --db and reads --users (a mapping of user names to {groups, email, sms,
@@ -31,11 +41,19 @@ class Session {
   // (the engine runs with a directory that knows every user named in the call).
   // Errors: the store's; invalid_input naming FILE:LINE:COL for a bad users file.
   static Result<std::unique_ptr<Session>> open(const Arguments& args);
+  // As open(args), with the clock of `options`. Both refuse --calendars, --channels and
+  // --handlers with `unavailable`: this build cannot honour them yet, and ignoring them would
+  // let a user believe their notifications went out.
+  static Result<std::unique_ptr<Session>> open(const Arguments& args,
+                                               const SessionOptions& options);
 
   Store& store();
   Engine& engine();
   const Directory& directory() const;
   bool json() const;
+  // Whether --users gave the directory. Without it every non-empty user name is known and no one
+  // is in any group, so a task offered only to groups can be acted on by nobody.
+  bool has_users_file() const;
   ~Session();
 
  private:
@@ -49,12 +67,46 @@ class Session {
 int fail(const Arguments& args, const Error& error);
 // Bad usage: `crmflow: usage: MESSAGE` on stderr; returns exit code 2.
 int usage(std::string_view message);
+// As fail(), printing what a definition file has wrong: each diagnostic as
+// `FILE:LINE:COL: error: MESSAGE` on stderr, or with --json one document
+// `{"error": {"code", "message", "diagnostics": [{"file", "line", "column", "message"}]}}`
+// (line and column 0 for a problem without a place). Returns exit code 1.
+int fail_with_diagnostics(const Arguments& args, const Error& error,
+                          const std::vector<Diagnostic>& diagnostics);
 
 // The variables of --var NAME=VALUE (each VALUE a YAML 1.2 core scalar; a dotted NAME sets a
 // nested field) merged over those of --vars-file F.yaml (an object), as an object, or null when
 // neither is given. Conversion to declared types is the engine's (forms, `variables:`).
 // Errors: invalid_input naming the --var or FILE:LINE:COL.
 Result<Value> read_vars(const Arguments& args);
+// One --var as written: the dotted NAME (split at the first `=`) and the VALUE typed as a YAML
+// 1.2 core plain scalar (`500000` an integer, `true` a boolean, `2026-02-02`, `a: b` and `[x]`
+// text, nothing after the `=` null), or as one single- or double-quoted YAML scalar when VALUE
+// starts with a quote (always text: `"0912"`). `text` is VALUE as text (quotes undone).
+// Errors: invalid_input for a missing `=`, an empty name or name segment (`a..b`), a quoted
+// VALUE that is not exactly one quoted scalar, a number too large for a double.
+struct VarAssignment {
+  std::string name;
+  Value value;
+  std::string text;
+};
+Result<VarAssignment> parse_var(std::string_view text);
+
+// As read_vars, for variables some of which are declared as text (`string` or `text` in the
+// process's `variables:` or the task's form): a top-level one among `text_names` written as a
+// plain number or boolean (`--var phone=09121234567`, `phone: 0912` in the file) keeps the text
+// as written, so that leading zeros survive.
+Result<Value> read_vars(const Arguments& args, const std::vector<std::string>& text_names);
+// Bad usage in --var (see parse_var): prints it and returns exit code 2; nullopt when every
+// --var is well formed. Commands call it before opening the store.
+std::optional<int> check_vars_usage(const Arguments& args);
+
+// The top-level variables declared as string or text by the process version a start would run
+// (`version` nullopt: the latest), or by the form of a task's step. Empty when the process, the
+// version or the task is unknown: the engine's call then refuses with the reason.
+std::vector<std::string> declared_text_variables(Session& session, std::string_view process_id,
+                                                 std::optional<std::int64_t> version);
+std::vector<std::string> declared_text_fields(Session& session, TaskId task);
 
 // A positive id from a positional argument or option value; invalid_input naming `what`.
 Result<std::uint64_t> parse_id(std::string_view text, std::string_view what);

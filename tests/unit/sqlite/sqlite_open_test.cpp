@@ -1,0 +1,229 @@
+// SqliteStore on disk: creating and reopening a file, the schema version and its migrations,
+// and the files it refuses.
+#include <SQLiteCpp/Database.h>
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "sqlite/sqlite_schema.hpp"
+#include "sqlite_fixture.hpp"
+
+namespace crmflow {
+namespace {
+
+using test::at;
+using test::TempDir;
+
+int user_version(const std::string& path) {
+  return test::raw_connection(path).execAndGet("PRAGMA user_version").getInt();
+}
+
+TEST_CASE("a new file gets the current schema, WAL and the crmflow application id", "[sqlite]") {
+  TempDir dir;
+  const std::string path = dir.file("crm.db");
+  auto store = test::open_store(path);
+  CHECK(store->path() == path);
+  CHECK(SqliteStore::schema_version() == 1);
+  auto raw = test::raw_connection(path);
+  CHECK(raw.execAndGet("PRAGMA user_version").getInt() == SqliteStore::schema_version());
+  CHECK(raw.execAndGet("PRAGMA application_id").getInt() == sqlite::kApplicationId);
+  CHECK(raw.execAndGet("PRAGMA journal_mode").getString() == "wal");
+  for (const char* table : {"sequences", "definitions", "cases", "tasks", "task_candidates", "jobs",
+                            "subscriptions", "history", "outbox"}) {
+    INFO(table);
+    CHECK(raw.tableExists(table));
+  }
+}
+
+TEST_CASE("reopening a file keeps everything", "[sqlite]") {
+  TempDir dir;
+  const std::string path = dir.file("crm.db");
+  CaseChange change = test::new_case(1);
+  change.record.key = "R-1001";
+  change.record.variables =
+      Value::Object{{"device", "A52"},
+                    {"received", Date{std::chrono::sys_days{std::chrono::year{2026} / 2 / 2}}}};
+  change.tasks.push_back(test::open_task(5, 1));
+  change.jobs_added.push_back(test::due_job(9, 1, at(10)));
+  change.subscriptions_added.push_back({.case_id = 1,
+                                        .token = 3,
+                                        .boundary = 0,
+                                        .kind = SubscriptionKind::message,
+                                        .name = "paid",
+                                        .key = "R-1001"});
+  change.history.push_back(
+      {.case_id = 1, .sequence = 1, .at = at(0), .event = EventType::case_started, .by = "ali"});
+  change.outbox.push_back({.case_id = 1,
+                           .step_id = "receive",
+                           .channel = "sms",
+                           .to = "+98912",
+                           .text = "received",
+                           .idempotency_key = "1/1/0",
+                           .at = at(0)});
+  {
+    auto store = test::open_store(path);
+    CHECK(*store->allocate_id(IdKind::case_id) == 1);
+    CHECK(*store->allocate_id(IdKind::job_id) == 1);
+    REQUIRE(store
+                ->add_definition({.process_id = "p",
+                                  .version = 1,
+                                  .content_hash = "abc",
+                                  .canonical = "{}",
+                                  .deployed_at = at(-5)})
+                .ok());
+    REQUIRE(store->commit(change).ok());
+  }
+  auto store = test::open_store(path, {.must_exist = true});
+  CHECK(*store->allocate_id(IdKind::case_id) == 2);  // ids are never handed out twice
+  CHECK(*store->allocate_id(IdKind::job_id) == 2);
+  CHECK(*store->allocate_id(IdKind::task_id) == 1);
+
+  auto record = store->load_case(1);
+  REQUIRE(record.ok());
+  CHECK(record->key == "R-1001");
+  CHECK(record->row_version == 1);
+  CHECK(record->variables["received"].is_date());
+  REQUIRE(record->state != nullptr);
+  CHECK(record->state->tokens.size() == 1);
+  CHECK(record->state->joins.front().arrived == std::vector<std::uint32_t>{1, 0, 2});
+  CHECK(record->state->incidents.front().message == "step 'check': no flow matched");
+  CHECK(record->state->history_sequence == 12);
+
+  CHECK(store->load_task(5)->name == "Check the device");
+  CHECK((*store->next_due_job(at(10)))->id == 9);
+  CHECK(store->subscriptions(SubscriptionKind::message, "paid", "R-1001")->size() == 1);
+  CHECK(store->history(1)->front().by == "ali");
+  CHECK(store->outbox(1)->front().idempotency_key == "1/1/0");
+  auto definition = store->latest_definition("p");
+  REQUIRE(definition.ok());
+  REQUIRE(definition->has_value());
+  CHECK((*definition)->content_hash == "abc");
+  CHECK((*definition)->deployed_at == at(-5));
+  CHECK((*definition)->process == nullptr);  // the engine loads it again from canonical
+}
+
+TEST_CASE("must_exist refuses a missing file with not_found and creates nothing", "[sqlite]") {
+  TempDir dir;
+  const std::string path = dir.file("missing.db");
+  auto store = SqliteStore::open(path, {.must_exist = true});
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().code == ErrorCode::not_found);
+  CHECK_THAT(store.error().message, Catch::Contains(path));
+  CHECK_FALSE(std::filesystem::exists(path));
+}
+
+TEST_CASE("a file in a missing folder is unavailable naming the path", "[sqlite]") {
+  TempDir dir;
+  const std::string path = dir.file("no-such-folder/crm.db");
+  auto store = SqliteStore::open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().code == ErrorCode::unavailable);
+  CHECK_THAT(store.error().message, Catch::Contains("'" + path + "'"));
+}
+
+TEST_CASE("an empty path is refused", "[sqlite]") {
+  auto store = SqliteStore::open("");
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().code == ErrorCode::invalid_input);
+}
+
+TEST_CASE("a file that is not a SQLite database is refused naming the path", "[sqlite]") {
+  TempDir dir;
+  const std::string path = dir.file("notes.txt");
+  std::ofstream{path} << "these are notes, not a database; they are long enough to have a "
+                         "header-sized first page of text in them, which SQLite checks.\n";
+  auto store = SqliteStore::open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().code == ErrorCode::unavailable);
+  CHECK_THAT(store.error().message, Catch::Contains(path) && Catch::Contains("not a SQLite"));
+}
+
+TEST_CASE("another application's SQLite database is refused and left untouched", "[sqlite]") {
+  TempDir dir;
+  const std::string path = dir.file("other.db");
+  test::raw_connection(path).exec("CREATE TABLE contacts (name TEXT)");
+  auto store = SqliteStore::open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().code == ErrorCode::unavailable);
+  CHECK_THAT(store.error().message,
+             Catch::Contains(path) && Catch::Contains("not a crmflow store"));
+  auto raw = test::raw_connection(path);
+  CHECK_FALSE(raw.tableExists("cases"));
+  CHECK(raw.execAndGet("PRAGMA journal_mode").getString() == "delete");  // not switched to WAL
+}
+
+TEST_CASE("a newer schema version is refused naming both versions", "[sqlite]") {
+  TempDir dir;
+  const std::string path = dir.file("crm.db");
+  test::open_store(path).reset();
+  test::raw_connection(path).exec("PRAGMA user_version = 7");
+  auto store = SqliteStore::open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().code == ErrorCode::unavailable);
+  CHECK_THAT(store.error().message,
+             Catch::Contains(path) && Catch::Contains("version 7") && Catch::Contains("version 1"));
+  CHECK(user_version(path) == 7);
+}
+
+// Version 2 of a made-up future release: what a real new step will look like.
+constexpr const char* kAddNote = "ALTER TABLE cases ADD COLUMN note TEXT NOT NULL DEFAULT '';";
+
+TEST_CASE("migration applies the steps a file lacks, keeping its data", "[sqlite][migration]") {
+  TempDir dir;
+  const std::string path = dir.file("crm.db");
+  {
+    auto store = test::open_store(path);
+    REQUIRE(store->commit(test::new_case(1)).ok());
+  }
+  std::array<sqlite::SchemaStep, 2> steps = {sqlite::schema_steps()[0], {2, kAddNote}};
+  {
+    auto raw = test::raw_connection(path);
+    REQUIRE(sqlite::migrate(raw, path, steps).ok());
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 2);
+    CHECK(raw.execAndGet("SELECT note FROM cases WHERE id = 1").getString().empty());
+    REQUIRE(sqlite::migrate(raw, path, steps).ok());  // a current file is left as it is
+  }
+  // This build reads version 1 only.
+  auto store = SqliteStore::open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK_THAT(store.error().message, Catch::Contains("version 2"));
+}
+
+TEST_CASE("a crmflow file at an older version is brought up to date on open",
+          "[sqlite][migration]") {
+  TempDir dir;
+  const std::string path = dir.file("crm.db");
+  {
+    // Stamped as ours at version 0: the state before the first step ran.
+    auto raw = test::raw_connection(path);
+    raw.exec("PRAGMA application_id = " + std::to_string(sqlite::kApplicationId));
+  }
+  auto store = test::open_store(path);
+  CHECK(user_version(path) == SqliteStore::schema_version());
+  CHECK(*store->allocate_id(IdKind::case_id) == 1);
+}
+
+TEST_CASE("a failing migration step changes nothing", "[sqlite][migration]") {
+  TempDir dir;
+  const std::string path = dir.file("crm.db");
+  test::open_store(path).reset();
+  std::array<sqlite::SchemaStep, 2> steps = {
+      sqlite::schema_steps()[0],
+      {2, "CREATE TABLE notes (text TEXT); INSERT INTO no_such_table VALUES (1);"}};
+  auto raw = test::raw_connection(path);
+  CHECK_THROWS(sqlite::migrate(raw, path, steps));
+  CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 1);
+  CHECK_FALSE(raw.tableExists("notes"));
+}
+
+TEST_CASE("durability normal opens and commits like full", "[sqlite]") {
+  TempDir dir;
+  const std::string path = dir.file("crm.db");
+  auto store = test::open_store(path, {.durability = SqliteOptions::Durability::normal});
+  REQUIRE(store->commit(test::new_case(1)).ok());
+  CHECK(store->load_case(1).ok());
+}
+
+}  // namespace
+}  // namespace crmflow
