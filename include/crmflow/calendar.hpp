@@ -76,6 +76,8 @@ class Calendars {
 
   // The calendars themselves, for the engine (src/model/calendars.hpp).
   const model::CalendarSet& set() const { return *set_; }
+  // Wraps calendars the library read itself (a scenario file's `calendars:`).
+  static Calendars from(model::CalendarSet set);
 
  private:
   explicit Calendars(std::shared_ptr<const model::CalendarSet> set);

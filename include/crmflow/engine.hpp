@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "crmflow/calendar.hpp"
 #include "crmflow/case.hpp"
 #include "crmflow/clock.hpp"
 #include "crmflow/directory.hpp"
@@ -63,6 +64,8 @@ struct EngineOptions {
   const Directory* directory = nullptr;
   // Receives notifications after their commit; nullptr: they are only stored.
   Notifier* notifier = nullptr;
+  // The business calendars processes name (`calendar:`); nullptr: none. Must outlive the engine.
+  const Calendars* calendars = nullptr;
   EngineLimits limits{};
 };
 

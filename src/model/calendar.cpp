@@ -40,6 +40,10 @@ Calendars::Calendars() : set_(empty_set()) {}
 
 Calendars::Calendars(std::shared_ptr<const model::CalendarSet> set) : set_(std::move(set)) {}
 
+Calendars Calendars::from(model::CalendarSet set) {
+  return Calendars{std::make_shared<const model::CalendarSet>(std::move(set))};
+}
+
 CalendarsOutcome Calendars::load(std::string_view yaml_text, std::string_view file_name) {
   CalendarsOutcome outcome;
   try {

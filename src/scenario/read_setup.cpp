@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "model/calendars.hpp"
 #include "model/definition.hpp"
 #include "scenario/in_place.hpp"
 #include "scenario/reader.hpp"
@@ -94,8 +95,7 @@ std::shared_ptr<const Process> Reader::load_path(const Node& node, std::string_v
 void Reader::read_calendars(const Node& node, ScenarioFile& file) {
   Calendars calendars;
   calendars.at = node.mark();
-  const Node* map = &node;
-  std::optional<yaml::Document> document;  // keeps the nodes of a calendars file alive
+  std::optional<model::CalendarSet> set;
   if (node.is_scalar()) {
     const std::optional<std::string> written =
         fields_.non_empty_text(node, "scenario file", "calendars");
@@ -107,35 +107,15 @@ void Reader::read_calendars(const Node& node, ScenarioFile& file) {
                                       *written, parsed.error().message));
       return;
     }
-    document = *std::move(parsed);
-    map = document->root().find("calendars");
-    if (!document->root().is_mapping() || map == nullptr) {
-      fields_.error(node, fmt::format("scenario file: the calendars file '{}' must be a map with "
-                                      "'calendars:' (NAME: {{timezone, week, hours, holidays}})",
-                                      *written));
-      return;
-    }
+    // Problems inside the calendars file are reported at their place in that file.
+    yaml::FieldReader there{elsewhere_};
+    set = model::read_calendars_document(parsed->root(), there);
+  } else {
+    set = model::read_calendars(node, fields_);
   }
-  const std::size_t before = fields_.count();
-  if (!fields_.expect_map(*map, "scenario file", "calendars")) return;
-  for (const Node::Entry& entry : map->entries()) {
-    fields_.expect_map(entry.value, "calendar '" + entry.key.scalar() + "'", "calendars");
-  }
-  if (fields_.count() != before) return;
-  std::vector<Diagnostic> problems;
-  std::optional<Value> value = yaml::to_value(*map, problems);
-  for (Diagnostic& d : problems) {
-    if (calendars.file.empty()) {
-      fields_.error(std::move(d));
-    } else {
-      elsewhere_.push_back(std::move(d));
-    }
-  }
-  if (!value) return;
-  calendars.calendars = std::move(*value);
-  std::vector<std::string> names;
-  for (const auto& [name, calendar] : calendars.calendars.as_object()) names.push_back(name);
-  calendar_names_ = std::move(names);
+  if (!set) return;
+  calendar_names_ = set->names();
+  calendars.calendars = crmflow::Calendars::from(*std::move(set));
   file.calendars = std::move(calendars);
 }
 

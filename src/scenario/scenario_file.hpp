@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "crmflow/calendar.hpp"
 #include "crmflow/error.hpp"
 #include "crmflow/process.hpp"
 #include "crmflow/time.hpp"
@@ -25,12 +26,11 @@ namespace crmflow::scenario {
 
 using yaml::Mark;
 
-// The business calendars of the file, kept as data until the calendars loader exists: the map
-// NAME -> {timezone, week, hours, holidays} as written (in place, or under `calendars:` of the
-// file named).
+// The business calendars of the file (in place, or the calendars file it names), read and
+// checked: what the engine counts business time with.
 struct Calendars {
   std::string file;  // the calendars file as resolved, "" when written in place
-  Value calendars;   // an object keyed by calendar name
+  crmflow::Calendars calendars;
   Mark at;
 };
 

@@ -68,6 +68,7 @@ ScenarioRun::ScenarioRun(const ScenarioFile& file) : file_(file), clock_(file.cl
   options.clock = &clock_;
   options.directory = &directory_;
   options.notifier = &notifier_;
+  if (file.calendars) options.calendars = &file.calendars->calendars;
   engine_ = std::make_unique<Engine>(store_->store(), options);
   for (const auto& [name, handler] : file.handlers) {
     engine_->handlers().add(name, [handler = handler](const JobContext& job) {
@@ -80,11 +81,6 @@ ScenarioRun::Outcome ScenarioRun::setup() {
   if (store_ == nullptr) {
     return {{}, fmt::format("the scenario's store could not be opened: {}",
                             store_error_.message)};
-  }
-  if (file_.calendars) {
-    return {{},
-            "calendars: business calendars cannot be given to the engine yet (planned with "
-            "the calendars issue); leave 'calendars' out to run this file"};
   }
   for (const auto& process : file_.processes) {
     Result<Deployment> deployed = engine_->deploy(process);
