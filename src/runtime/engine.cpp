@@ -44,45 +44,53 @@ Engine::~Engine() = default;
 
 Result<Deployment> Engine::deploy(std::shared_ptr<const Process> process) {
   if (process == nullptr) return invalid_input("deploy: no process given (load it first)");
-  const std::string& id = process->id();
-  auto latest = store_.latest_definition(id);
-  if (!latest) return std::move(latest).error();
-  std::int64_t version = 0;
-  if (const auto declared = process->declared_version()) {
-    auto existing = store_.definition(id, *declared);
-    if (!existing) return std::move(existing).error();
-    if (existing->has_value()) {
-      if ((*existing)->content_hash == process->content_hash()) {
-        return Deployment{id, *declared, false};
+  // Another engine (another process sharing the database) may deploy between this call's read of
+  // the latest version and its write: the store refuses the second write of one version
+  // (conflict), and looking again sees that deploy: the same content is then "unchanged".
+  return runtime::rerun_lost_races([&](bool& raced) -> Result<Deployment> {
+    const std::string& id = process->id();
+    auto latest = store_.latest_definition(id);
+    if (!latest) return std::move(latest).error();
+    std::int64_t version = 0;
+    if (const auto declared = process->declared_version()) {
+      auto existing = store_.definition(id, *declared);
+      if (!existing) return std::move(existing).error();
+      if (existing->has_value()) {
+        if ((*existing)->content_hash == process->content_hash()) {
+          return Deployment{id, *declared, false};
+        }
+        return conflict(
+            fmt::format("process '{}' version {} is already deployed with other "
+                        "content; give the new content another `version`",
+                        id, *declared));
       }
-      return conflict(
-          fmt::format("process '{}' version {} is already deployed with other "
-                      "content; give the new content another `version`",
-                      id, *declared));
+      if (latest->has_value() && (*latest)->version > *declared) {
+        return conflict(
+            fmt::format("process '{}': version {} is older than the latest deployed "
+                        "version {}; give a higher `version`",
+                        id, *declared, (*latest)->version));
+      }
+      version = *declared;
+    } else {
+      if (latest->has_value() && (*latest)->content_hash == process->content_hash()) {
+        return Deployment{id, (*latest)->version, false};
+      }
+      version = latest->has_value() ? (*latest)->version + 1 : 1;
     }
-    if (latest->has_value() && (*latest)->version > *declared) {
-      return conflict(
-          fmt::format("process '{}': version {} is older than the latest deployed "
-                      "version {}; give a higher `version`",
-                      id, *declared, (*latest)->version));
+    DefinitionRecord record;
+    record.process_id = id;
+    record.version = version;
+    record.content_hash = process->content_hash();
+    record.canonical = process->definition().canonical;
+    record.deployed_at = options_.clock->now();
+    record.process = process;
+    if (auto s = store_.add_definition(record); !s) {
+      raced = s.error().code == ErrorCode::conflict;
+      return std::move(s).error();
     }
-    version = *declared;
-  } else {
-    if (latest->has_value() && (*latest)->content_hash == process->content_hash()) {
-      return Deployment{id, (*latest)->version, false};
-    }
-    version = latest->has_value() ? (*latest)->version + 1 : 1;
-  }
-  DefinitionRecord record;
-  record.process_id = id;
-  record.version = version;
-  record.content_hash = process->content_hash();
-  record.canonical = process->definition().canonical;
-  record.deployed_at = options_.clock->now();
-  record.process = process;
-  if (auto s = store_.add_definition(record); !s) return std::move(s).error();
-  impl_->remember(runtime::make_plan(std::move(process), version));
-  return Deployment{id, version, true};
+    impl_->remember(runtime::make_plan(std::move(process), version));
+    return Deployment{id, version, true};
+  });
 }
 
 Result<CaseId> Engine::start(std::string_view process_id, const StartOptions& options) {
