@@ -171,6 +171,23 @@ TEST_CASE("commit: linked cases are written with the main one", "[commit][linked
   }
   CHECK(store.subscriptions(SubscriptionKind::message, "m", "k")->size() == 3);
   CHECK((*store.next_due_job(at(100)))->id == 101);
+
+  // Removals in a linked change apply to its own case: the child ends, its caller resumes.
+  CaseChange resumed = update_of(*store.load_case(1));
+  CaseChange ended = update_of(*store.load_case(2));
+  ended.record.status = CaseStatus::completed;
+  ended.jobs_removed = {102};
+  ended.subscriptions_removed = {102};  // token 102 of case 2 (case 1 has token 101)
+  resumed.linked = {ended};
+  REQUIRE(store.commit(resumed).ok());
+  sut->reopen();
+  auto left = sut->store().subscriptions(SubscriptionKind::message, "m", "k");
+  REQUIRE(left.ok());
+  CHECK(left->size() == 2);
+  for (const Subscription& s : *left) CHECK(s.case_id != 2);
+  CHECK(sut->store().load_case(2)->status == CaseStatus::completed);
+  CHECK(sut->store().lease_job(102, at(0), at(1)).error().code == ErrorCode::not_found);
+  CHECK(sut->store().load_case(1)->row_version == 3);
 }
 
 TEST_CASE("commit: a conflict in one linked case writes none of them", "[commit][linked]") {
