@@ -60,6 +60,8 @@ class SqliteStore final : public Store {
 
   Result<std::uint64_t> allocate_id(IdKind kind) override;
   Status add_definition(const DefinitionRecord& record) override;
+  Status add_definition_with_triggers(const DefinitionRecord& record,
+                                      const std::vector<JobRecord>& triggers) override;
   Result<std::optional<DefinitionRecord>> latest_definition(std::string_view process_id) override;
   Result<std::optional<DefinitionRecord>> definition(std::string_view process_id,
                                                      std::int64_t version) override;

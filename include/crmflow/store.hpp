@@ -72,16 +72,23 @@ struct CaseRecord {
 
 enum class JobKind : std::uint8_t { timer, boundary_timer, alarm, service, delivery, trigger };
 
-// Something to do at a moment: fire a timer, call a handler, raise an alarm.
+// Something to do at a moment: fire a timer, call a handler, raise an alarm, or start a case of a
+// process on its schedule (a trigger).
 struct JobRecord {
-  JobId id = kNoId;  // ids increase with creation: (due, id) is the firing order
-  CaseId case_id = kNoId;
+  JobId id = kNoId;        // ids increase with creation: (due, id) is the firing order
+  CaseId case_id = kNoId;  // kNoId for a trigger: it belongs to its process, not to a case
   JobKind kind = JobKind::timer;
   Instant due{};
-  std::uint32_t token = 0;                // the token of the case it belongs to
-  std::uint32_t attempt = 1;              // service jobs: the try this job is (1 = first)
-  std::uint32_t index = 0;                // boundary / alarm index within its step
+  std::uint32_t token = 0;    // the token of the case it belongs to
+  std::uint32_t attempt = 1;  // service jobs: the try this job is (1 = first)
+  // Boundary / alarm: the index within its step; trigger: the index in the process's `triggers`.
+  std::uint32_t index = 0;
   std::optional<Instant> leased_until{};  // set while a worker runs it
+  // Triggers: the process and the version whose deploy armed the job, and which occurrence of
+  // the schedule it is (1 = the first). Empty and 0 for every other kind.
+  std::string process_id{};
+  std::int64_t version = 0;
+  std::uint32_t occurrence = 0;
 };
 
 enum class SubscriptionKind : std::uint8_t { message, signal };
@@ -104,6 +111,8 @@ struct CaseChange {
   bool is_new = false;  // insert (expected_row_version ignored) rather than update
   std::uint64_t expected_row_version = 0;
   std::vector<Task> tasks{};  // inserted or replaced by id
+  // Jobs are keyed by id, not by case: a change may add or remove jobs of no case (the trigger
+  // that started this case, and its next occurrence). Removing a job that is gone is no error.
   std::vector<JobRecord> jobs_added{};
   std::vector<JobId> jobs_removed{};
   std::vector<Subscription> subscriptions_added{};
@@ -144,6 +153,13 @@ class Store {
 
   // Definitions. add_definition refuses an existing (process_id, version) with `conflict`.
   [[nodiscard]] virtual Status add_definition(const DefinitionRecord& record) = 0;
+  // Adds a definition that becomes its process's latest version together with the schedule of
+  // that version, in one transaction: every job of kind `trigger` whose process_id is
+  // record.process_id (of any version) is removed and `triggers` are added. Refuses an existing
+  // (process_id, version) with `conflict`, writing nothing. REQUIRES: every job in `triggers` is
+  // of kind trigger, belongs to no case and names record.process_id and record.version.
+  [[nodiscard]] virtual Status add_definition_with_triggers(
+      const DefinitionRecord& record, const std::vector<JobRecord>& triggers) = 0;
   // The highest version of the process, or nullopt when none is deployed.
   [[nodiscard]] virtual Result<std::optional<DefinitionRecord>> latest_definition(
       std::string_view process_id) = 0;

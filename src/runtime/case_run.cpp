@@ -22,7 +22,12 @@ using model::StepIndex;
 using model::StepType;
 
 CaseRun::CaseRun(const ProcessPlan& plan, CaseRecord record, const RunEnvironment& env, bool is_new)
-    : plan_(plan), def_(*plan.definition), env_(env), record_(std::move(record)) {
+    : plan_(plan),
+      def_(*plan.definition),
+      env_(env),
+      zone_(calendar_zone(env.calendars, def_.calendar)),
+      task_time_(time_basis(env.calendars, def_.calendar, zone_)),
+      record_(std::move(record)) {
   if (record_.state) state_ = *record_.state;
   change_.is_new = is_new;
   change_.expected_row_version = record_.row_version;
@@ -38,8 +43,7 @@ CaseRun::CaseRun(const ProcessPlan& plan, CaseRecord record, const RunEnvironmen
 // ---- expressions ----------------------------------------------------------------------------
 
 expr::Context CaseRun::context() const {
-  // TODO(calendars): the process calendar's zone once calendars reach the engine; UTC until then.
-  return expr::Context{.now = env_.now, .zone = nullptr, .limits = {}};
+  return expr::Context{.now = env_.now, .zone = zone_, .limits = {}};
 }
 
 Result<Value> CaseRun::evaluate(const model::ValueSource& source) const {

@@ -30,6 +30,7 @@
 #include "crmflow/store.hpp"
 #include "expr/expression.hpp"
 #include "model/definition.hpp"
+#include "runtime/business_time.hpp"
 #include "runtime/plan.hpp"
 #include "store/case_state.hpp"
 
@@ -41,6 +42,8 @@ struct RunEnvironment {
   const Directory& directory;
   Instant now{};
   EngineLimits limits{};
+  // The business calendars processes and steps name (`calendar:`); nullptr: none.
+  const Calendars* calendars = nullptr;
   // The plan of `process` for a `call` step: `version`, or the latest deployed when nullopt.
   // Errors: not_found, the store's. Empty: the run cannot start or cancel called cases.
   std::function<Result<std::shared_ptr<const ProcessPlan>>(std::string_view process,
@@ -178,8 +181,14 @@ class CaseRun {
   Status settle_race(TokenId winner);
   // When a timer is due: its `occurrence`-th moment (0-based; only cycles have more than one),
   // nullopt when a cycle has no more. Errors: the incident message.
+  // A timer counts business time only when it names its own `calendar:`. Errors: the incident
+  // message (an expression that fails, a calendar the engine does not have).
   Result<std::optional<Instant>> timer_due(const model::Timer& timer, Instant anchor,
                                            std::uint32_t occurrence) const;
+  // How a task's `due` and its alarm durations are counted: the business time of the process
+  // calendar, else plain time. Errors: not_found when the process names a calendar the engine
+  // does not have (the caller raises an incident at its step).
+  const Result<TimeBasis>& task_time() const { return task_time_; }
   Result<JobId> schedule(JobKind kind, Instant due, const Token& token);
   Result<Value> evaluate_with(const model::ValueSource& source, std::string_view name,
                               const Value& value) const;
@@ -235,6 +244,10 @@ class CaseRun {
   const ProcessPlan& plan_;
   const model::Definition& def_;
   const RunEnvironment& env_;
+  // The process calendar's zone: dates without a zone are read in it, format_date writes in it,
+  // and plain time moves days on its wall clock. nullptr (UTC) without a calendar.
+  const date::time_zone* zone_;
+  Result<TimeBasis> task_time_;
   CaseRecord record_;
   CaseState state_;
   CaseChange change_;

@@ -18,19 +18,25 @@ using model::Step;
 namespace {
 
 // The first moment of an alarm, nullopt when it has none (relative to a due the task lacks).
-Result<std::optional<Instant>> first_moment(const Alarm& alarm, const Task& task) {
-  // TODO(calendars): with a process calendar, alarm durations count business time.
+// Durations count on `basis`: the process calendar's business time, else plain time. An alarm
+// that counts a duration (`after`, `before_due`, or repeating with `every`) fails when the
+// process names a calendar the engine lacks (`basis` is its not_found).
+Result<std::optional<Instant>> first_moment(const Alarm& alarm, const Task& task,
+                                            const Result<TimeBasis>& basis) {
+  const bool counts = alarm.anchor == AlarmAnchor::after_created ||
+                      alarm.anchor == AlarmAnchor::before_due || alarm.every.has_value();
+  if (counts && !basis) return basis.error();
   switch (alarm.anchor) {
     case AlarmAnchor::after_created: {
-      auto at = time::add(task.created_at, alarm.offset, nullptr);
+      auto at = basis->add(task.created_at, alarm.offset);
       if (!at) return std::move(at).error();
       return std::optional<Instant>{*at};
     }
     case AlarmAnchor::before_due: {
       if (!task.due) return std::optional<Instant>{};
-      auto at = time::subtract(DateTime{*task.due, 0}, alarm.offset, nullptr);
+      auto at = basis->subtract(*task.due, alarm.offset);
       if (!at) return std::move(at).error();
-      return std::optional<Instant>{at->at};
+      return std::optional<Instant>{*at};
     }
     case AlarmAnchor::at_due:
     case AlarmAnchor::overdue:
@@ -44,8 +50,15 @@ Result<std::optional<Instant>> first_moment(const Alarm& alarm, const Task& task
 Status CaseRun::start_alarms(const Token& token, const Step& step, const Task& task) {
   const auto& user = std::get<model::UserTask>(step.detail);
   for (std::uint32_t i = 0; i < user.alarms.size(); ++i) {
-    auto moment = first_moment(user.alarms[i], task);
-    if (!moment || !moment->has_value()) continue;
+    auto moment = first_moment(user.alarms[i], task, task_time());
+    if (!moment) {
+      // The task stays open; an alarm that cannot be armed is an incident an operator must see.
+      event(EventType::incident_raised, token.step, task.id, {},
+            Value::Object{{"message", fmt::format("step '{}': alarm {} cannot be armed: {}",
+                                                  step.id, i + 1, moment.error().message)}});
+      continue;
+    }
+    if (!moment->has_value()) continue;
     // An alarm whose moment has passed when the task is created fires at once.
     const Instant due = std::max(**moment, env_.now);
     auto job = schedule(JobKind::alarm, due, token);
@@ -79,9 +92,12 @@ Result<bool> CaseRun::fire_alarm(const JobRecord& job) {
   const bool again =
       alarm.every.has_value() && (!alarm.times.has_value() || armed->fired < *alarm.times);
   if (again) {
+    // Firing k+1 lies k×every after the first (computed at once, so repetitions never drift),
+    // in the process calendar's business time: an hourly alarm pauses over nights and weekends.
     auto step_by = time::multiply(*alarm.every, armed->fired);
-    Result<Instant> next = step_by ? time::add(armed->first, *step_by, nullptr)
-                                   : Result<Instant>{std::move(step_by).error()};
+    Result<Instant> next = !step_by      ? Result<Instant>{std::move(step_by).error()}
+                           : task_time() ? task_time()->add(armed->first, *step_by)
+                                         : Result<Instant>{task_time().error()};
     if (next) {
       auto id = schedule(JobKind::alarm, *next, token);
       if (!id) return std::move(id).error();

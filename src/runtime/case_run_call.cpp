@@ -16,6 +16,7 @@
 
 #include <algorithm>
 
+#include "runtime/business_time.hpp"
 #include "runtime/case_run.hpp"
 #include "runtime/variables.hpp"
 
@@ -77,7 +78,9 @@ Status CaseRun::start_call(Token token, const Step& step) {
                             step.id, call.process, plan.error().message));
   }
   const ProcessPlan& child_plan = **plan;
-  auto checked = check_start_variables(*child_plan.definition, vars, env_.now);
+  auto checked =
+      check_start_variables(*child_plan.definition, vars, env_.now,
+                            calendar_zone(env_.calendars, child_plan.definition->calendar));
   if (!checked) {
     return fail(fmt::format("step '{}': the called process '{}' refuses the input: {}", step.id,
                             call.process, checked.error().message));

@@ -5,8 +5,6 @@
 
 #include "runtime/case_run.hpp"
 #include "runtime/variables.hpp"
-#include "time/arithmetic.hpp"
-#include "time/iso8601.hpp"
 
 namespace crmflow::runtime {
 
@@ -14,18 +12,6 @@ using model::Step;
 using model::StepIndex;
 
 namespace {
-
-// The due moment an expression gave: a datetime, a date (its start, UTC), or ISO text of either.
-Result<Instant> due_moment(const Value& value, const std::string& step_id) {
-  if (value.is_datetime()) return value.as_datetime().at;
-  if (value.is_date()) return Instant{value.as_date().day};
-  if (value.is_string()) {
-    if (auto dt = time::parse_datetime(value.as_string(), nullptr)) return dt->at;
-    if (auto d = time::parse_date(value.as_string())) return Instant{d->day};
-  }
-  return invalid_input(
-      fmt::format("step '{}': `due` must give a datetime, not {}", step_id, value.kind_name()));
-}
 
 void add_unique(std::vector<std::string>& list, std::string item) {
   if (item.empty() || std::find(list.begin(), list.end(), item) != list.end()) return;
@@ -53,6 +39,12 @@ Status CaseRun::create_task(Token token, const Step& step) {
         fmt::format("step '{}': rendering {} failed: {}", step.id, field, error.message));
     return Status{};
   };
+  auto fail_due = [&](const Error& error) {
+    raise_incident(
+        token, IncidentState::Phase::enter,
+        fmt::format("step '{}': the due moment cannot be computed: {}", step.id, error.message));
+    return Status{};
+  };
   if (step.name_template) {
     auto name = render(*step.name_template);
     if (!name) return fail("the name", name.error());
@@ -76,17 +68,18 @@ Status CaseRun::create_task(Token token, const Step& step) {
     add_unique(task.candidate_groups, std::move(*name));
   }
   if (user.due.after) {
-    // TODO(calendars): count business time in the process calendar.
-    auto due = time::add(env_.now, *user.due.after, nullptr);
-    if (!due) return fail("the due moment", due.error());
+    // A duration counts business time in the process calendar (spec: "Calendars").
+    if (!task_time()) return fail_due(task_time().error());
+    auto due = task_time()->add(env_.now, *user.due.after);
+    if (!due) return fail_due(due.error());
     task.due = *due;
   } else if (user.due.at) {
     model::ValueSource source;
     source.expression = user.due.at;
     auto value = evaluate(source);
     if (!value) return fail("the due moment", value.error());
-    auto due = due_moment(*value, step.id);
-    if (!due) return fail("the due moment", due.error());
+    auto due = moment_of(*value, zone_, "`due`");
+    if (!due) return fail_due(due.error());
     task.due = *due;
   }
   token.wait = WaitKind::task;
@@ -114,7 +107,7 @@ Status CaseRun::complete_task(Task task, const Value& vars, std::string_view by)
   const Token token = *parked;
   const Step& step = def_.steps[token.step];
   const auto& user = std::get<model::UserTask>(step.detail);
-  auto submitted = check_form(user.form, vars, fmt::format("step '{}'", step.id));
+  auto submitted = check_form(user.form, vars, fmt::format("step '{}'", step.id), zone_);
   if (!submitted) return std::move(submitted).error();
   task.status = TaskStatus::completed;
   task.ended_at = env_.now;

@@ -3,28 +3,11 @@
 #include <fmt/format.h>
 
 #include "runtime/case_run.hpp"
-#include "time/arithmetic.hpp"
 #include "time/cycle.hpp"
-#include "time/iso8601.hpp"
 
 namespace crmflow::runtime {
 
 using model::Step;
-
-namespace {
-
-// The moment a timer `date` gave: a datetime, a date (its start, UTC), or ISO text of either.
-Result<Instant> timer_moment(const Value& value) {
-  if (value.is_datetime()) return value.as_datetime().at;
-  if (value.is_date()) return Instant{value.as_date().day};
-  if (value.is_string()) {
-    if (auto dt = time::parse_datetime(value.as_string(), nullptr)) return dt->at;
-    if (auto d = time::parse_date(value.as_string())) return Instant{d->day};
-  }
-  return invalid_input(fmt::format("the timer date must be a datetime, not {}", value.kind_name()));
-}
-
-}  // namespace
 
 Status CaseRun::start_wait(Token token, const Step& step) {
   const auto& wait = std::get<model::WaitStep>(step.detail);
@@ -83,26 +66,29 @@ Status CaseRun::start_wait(Token token, const Step& step) {
 
 Result<std::optional<Instant>> CaseRun::timer_due(const model::Timer& timer, Instant anchor,
                                                   std::uint32_t occurrence) const {
-  // TODO(calendars): a timer that names `calendar:` counts business time.
+  // Plain time unless the step names its own `calendar:` (spec: "Calendars").
+  auto basis = time_basis(env_.calendars, timer.calendar, zone_);
+  if (!basis) return std::move(basis).error();
   switch (timer.kind) {
     case model::TimerKind::duration: {
       if (occurrence > 0) return std::optional<Instant>{};
-      auto due = time::add(anchor, timer.duration, nullptr);
+      auto due = basis->add(anchor, timer.duration);
       if (!due) return std::move(due).error();
       return std::optional<Instant>{*due};
     }
     case model::TimerKind::date: {
+      // A date is a moment: no calendar moves it.
       if (occurrence > 0) return std::optional<Instant>{};
       auto value = evaluate(timer.date);
       if (!value) return std::move(value).error();
-      auto due = timer_moment(*value);
+      auto due = moment_of(*value, zone_, "the timer date");
       if (!due) return std::move(due).error();
       return std::optional<Instant>{*due};
     }
     case model::TimerKind::cycle: {
-      auto cycle = time::Cycle::parse(timer.cycle, nullptr);
+      auto cycle = time::Cycle::parse(timer.cycle, zone_);
       if (!cycle) return std::move(cycle).error();
-      return cycle->occurrence(occurrence, anchor);
+      return basis->occurrence(*cycle, occurrence, anchor);
     }
   }
   return std::optional<Instant>{};

@@ -3,16 +3,40 @@
 
 #include <fmt/format.h>
 
+#include "runtime/business_time.hpp"
 #include "runtime/engine_impl.hpp"
+#include "runtime/triggers.hpp"
 #include "runtime/variables.hpp"
 
 namespace crmflow {
 
 namespace runtime {
 
-Result<CaseId> EngineCore::start_case(const ProcessPlan& plan, const StartOptions& options) {
-  const Instant at = now();
-  auto vars = runtime::check_start_variables(*plan.definition, options.vars, at);
+namespace {
+
+// Records on the case_started event which trigger occurrence started the case.
+void mark_triggered(CaseChange& change, const EngineCore::TriggerFiring& firing) {
+  for (HistoryEvent& event : change.history) {
+    if (event.event != EventType::case_started) continue;
+    Value::Object data = event.data.is_object() ? event.data.as_object() : Value::Object{};
+    data["trigger"] = std::string{trigger_name(firing.kind)};
+    data["occurrence"] = static_cast<std::int64_t>(firing.job->occurrence);
+    event.data = std::move(data);
+    break;
+  }
+  change.jobs_removed.push_back(firing.job->id);
+  if (firing.next) change.jobs_added.push_back(*firing.next);
+}
+
+}  // namespace
+
+Result<CaseId> EngineCore::start_case(const ProcessPlan& plan, const StartOptions& options,
+                                      const TriggerFiring* firing) {
+  // A trigger's case starts with the clock at the occurrence's due moment (spec: Time).
+  const Instant at = firing != nullptr ? firing->job->due : now();
+  auto vars = runtime::check_start_variables(
+      *plan.definition, options.vars, at,
+      runtime::calendar_zone(options_.calendars, plan.definition->calendar));
   if (!vars) return std::move(vars).error();
   auto id = store_.allocate_id(IdKind::case_id);
   if (!id) return std::move(id).error();
@@ -28,7 +52,9 @@ Result<CaseId> EngineCore::start_case(const ProcessPlan& plan, const StartOption
   CaseRun run{plan, std::move(record), env, /*is_new=*/true};
   if (auto s = run.start(); !s) return std::move(s).error();
   if (auto s = run.run(); !s) return std::move(s).error();
-  if (auto s = commit(run); !s) return std::move(s).error();
+  CaseChange change = run.take_change();
+  if (firing != nullptr) mark_triggered(change, *firing);
+  if (auto s = commit_change(std::move(change), env, nullptr); !s) return std::move(s).error();
   return *id;
 }
 
@@ -44,6 +70,14 @@ Engine::~Engine() = default;
 
 Result<Deployment> Engine::deploy(std::shared_ptr<const Process> process) {
   if (process == nullptr) return invalid_input("deploy: no process given (load it first)");
+  // Every calendar the definition names must be the engine's (when it was given calendars).
+  if (auto s = runtime::check_calendars(process->definition(), options_.calendars); !s) {
+    return std::move(s).error();
+  }
+  // The cases its cycle and cron triggers start get no variables: they must pass its checks.
+  if (auto s = runtime::check_scheduled_start(process->definition(), options_.clock->now()); !s) {
+    return std::move(s).error();
+  }
   // Another engine (another process sharing the database) may deploy between this call's read of
   // the latest version and its write: the store refuses the second write of one version
   // (conflict), and looking again sees that deploy: the same content is then "unchanged".
@@ -84,7 +118,12 @@ Result<Deployment> Engine::deploy(std::shared_ptr<const Process> process) {
     record.canonical = process->definition().canonical;
     record.deployed_at = options_.clock->now();
     record.process = process;
-    if (auto s = store_.add_definition(record); !s) {
+    // The new version is the latest (an older one is refused above): its schedule replaces
+    // every earlier version's, in the same transaction as the definition.
+    auto triggers =
+        runtime::arm_triggers(process->definition(), version, record.deployed_at, store_);
+    if (!triggers) return std::move(triggers).error();
+    if (auto s = store_.add_definition_with_triggers(record, *triggers); !s) {
       raced = s.error().code == ErrorCode::conflict;
       return std::move(s).error();
     }

@@ -89,8 +89,10 @@ Status EngineCore::resume_caller(CaseChange& change, const RunEnvironment& env) 
 }
 
 Status EngineCore::commit(CaseRun& run, bool* raced) {
-  const RunEnvironment& env = run.environment();
-  CaseChange change = run.take_change();
+  return commit_change(run.take_change(), run.environment(), raced);
+}
+
+Status EngineCore::commit_change(CaseChange change, const RunEnvironment& env, bool* raced) {
   if (auto s = resume_caller(change, env); !s) return s;
   if (auto s = store_.commit(change); !s) {
     if (raced != nullptr && s.error().code == ErrorCode::conflict) *raced = true;

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,7 +25,7 @@ class EngineCore {
     return options_.directory != nullptr ? *options_.directory : empty_directory_;
   }
   RunEnvironment environment(Instant now) {
-    RunEnvironment env{store_, directory(), now, options_.limits};
+    RunEnvironment env{store_, directory(), now, options_.limits, options_.calendars};
     env.plan_of = [this](std::string_view process, std::optional<std::int64_t> version) {
       return plan_for_call(process, version);
     };
@@ -46,8 +47,20 @@ class EngineCore {
   // one of the cases meanwhile (`conflict`): the caller may run the call again on the new state.
   Status commit(CaseRun& run, bool* raced = nullptr);
 
-  // Starts a case of `plan` (variables checked) and runs it until it waits.
-  Result<CaseId> start_case(const ProcessPlan& plan, const StartOptions& options);
+  // A trigger occurrence that starts a case: the job that fired, and the job of the next
+  // occurrence (none when the schedule has ended). Both ride on the new case's commit.
+  struct TriggerFiring {
+    const JobRecord* job = nullptr;
+    model::TriggerKind kind = model::TriggerKind::cycle;
+    std::optional<JobRecord> next{};
+  };
+
+  // Starts a case of `plan` (variables checked) and runs it until it waits. With `firing`, the
+  // case is started by that trigger occurrence: its case_started event records the trigger
+  // ({"trigger": "cycle"|"cron", "occurrence": n}), and the same commit removes the fired job
+  // and adds the next one.
+  Result<CaseId> start_case(const ProcessPlan& plan, const StartOptions& options,
+                            const TriggerFiring* firing = nullptr);
 
   // Loads a case and its plan. Errors: not_found, the store's.
   struct Loaded {
@@ -60,6 +73,8 @@ class EngineCore {
   // When `change` ends a called case: runs its caller's `call` step on, adding the caller's
   // change (and its callers', recursively) to change.linked.
   Status resume_caller(CaseChange& change, const RunEnvironment& env);
+  // EngineCore::commit after the change is taken from its run.
+  Status commit_change(CaseChange change, const RunEnvironment& env, bool* raced);
 
   Store& store_;
   const EngineOptions& options_;

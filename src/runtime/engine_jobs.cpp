@@ -7,6 +7,7 @@
 
 #include "crmflow/engine.hpp"
 #include "runtime/engine_impl.hpp"
+#include "runtime/triggers.hpp"
 
 namespace crmflow {
 
@@ -29,6 +30,41 @@ HandlerResult call_handler(const HandlerRegistry& handlers, const JobContext& ca
   }
 }
 
+// Fires one occurrence of a trigger: starts a case of the version that armed it, the clock at
+// the occurrence's due moment, and in that case's commit replaces the job by the next
+// occurrence's. Occurrences missed while no engine ran are each fired once, in order (run_due
+// finds the next one due at once); there is no cap.
+Status fire_trigger(runtime::EngineCore& core, Store& store, const JobRecord& job) {
+  auto plan = core.plan(job.process_id, job.version);
+  if (!plan) return std::move(plan).error();
+  const model::Definition& definition = *(*plan)->definition;
+  if (job.index >= definition.triggers.size()) {
+    return internal_error(
+        fmt::format("trigger job {} names trigger {} of process '{}' version {}, "
+                    "which has {} triggers",
+                    job.id, job.index, job.process_id, job.version, definition.triggers.size()));
+  }
+  const model::Trigger& trigger = definition.triggers[job.index];
+  auto armed = store.definition(job.process_id, job.version);
+  if (!armed) return std::move(armed).error();
+  if (!armed->has_value()) {
+    return internal_error(fmt::format("trigger job {}: process '{}' version {} is not deployed",
+                                      job.id, job.process_id, job.version));
+  }
+  runtime::EngineCore::TriggerFiring firing{&job, trigger.kind, std::nullopt};
+  auto next = runtime::next_occurrence(trigger, (*armed)->deployed_at,
+                                       runtime::Occurrence{job.due, job.occurrence});
+  if (!next) return std::move(next).error();
+  if (next->has_value()) {
+    auto id = store.allocate_id(IdKind::job_id);
+    if (!id) return std::move(id).error();
+    firing.next = runtime::trigger_job(*id, job.process_id, job.version, job.index, **next);
+  }
+  auto started = core.start_case(**plan, StartOptions{}, &firing);
+  if (!started) return std::move(started).error();
+  return {};
+}
+
 }  // namespace
 
 Result<std::size_t> Engine::run_due(Instant now) {
@@ -39,7 +75,7 @@ Result<std::size_t> Engine::run_due(Instant now) {
     if (!next) return std::move(next).error();
     if (!next->has_value()) break;
     const JobRecord job = **next;
-    if (job.kind == JobKind::service) {
+    if (job.kind == JobKind::service || job.kind == JobKind::trigger) {
       if (auto s = store_.lease_job(job.id, now, now + options_.limits.job_lease); !s) {
         // Another worker finished it, or runs it now.
         if (s.error().code == ErrorCode::not_found || s.error().code == ErrorCode::conflict) {
@@ -47,6 +83,13 @@ Result<std::size_t> Engine::run_due(Instant now) {
         }
         return std::move(s).error();
       }
+    }
+    if (job.kind == JobKind::trigger) {
+      // A trigger belongs to no case: the lease above is what keeps two workers from firing
+      // one occurrence twice; the started case's commit removes it.
+      if (auto s = fire_trigger(*impl_, store_, job); !s) return std::move(s).error();
+      ++fired;
+      continue;
     }
     auto loaded = impl_->load(job.case_id);
     if (!loaded) return std::move(loaded).error();
@@ -88,8 +131,8 @@ Result<std::size_t> Engine::run_due(Instant now) {
         if (!fired_alarm) return std::move(fired_alarm).error();
         break;
       }
+      case JobKind::trigger:  // fired above
       case JobKind::delivery:
-      case JobKind::trigger:
         return internal_error(
             fmt::format("job {} of case {}: this engine version cannot run "
                         "jobs of this kind yet",

@@ -51,7 +51,8 @@ Error wrong_type(const Value& value, ValueType type, std::string_view what) {
 
 }  // namespace
 
-Result<Value> coerce(const Value& value, ValueType type, std::string_view what) {
+Result<Value> coerce(const Value& value, ValueType type, std::string_view what,
+                     const date::time_zone* zone) {
   switch (type) {
     case ValueType::any:
       return value;
@@ -89,7 +90,7 @@ Result<Value> coerce(const Value& value, ValueType type, std::string_view what) 
     case ValueType::datetime:
       if (value.is_datetime()) return value;
       if (value.is_string()) {
-        auto parsed = time::parse_datetime(value.as_string(), nullptr);
+        auto parsed = time::parse_datetime(value.as_string(), zone);
         if (!parsed) return invalid_input(fmt::format("{}: {}", what, parsed.error().message));
         return Value{*parsed};
       }
@@ -120,7 +121,7 @@ void assign_path(Value& root, std::string_view name, Value value) {
 }
 
 Result<Value> check_form(const std::vector<model::FormField>& form, const Value& vars,
-                         std::string_view owner) {
+                         std::string_view owner, const date::time_zone* zone) {
   Value out = vars.is_null() ? Value{Value::Object{}} : vars;
   for (const model::FormField& field : form) {
     const Value* given = vars.find(field.name);
@@ -131,7 +132,7 @@ Result<Value> check_form(const std::vector<model::FormField>& form, const Value&
       }
       continue;
     }
-    auto value = coerce(*given, field.type, what);
+    auto value = coerce(*given, field.type, what, zone);
     if (!value) return std::move(value).error();
     if (!field.options.empty() &&
         std::find(field.options.begin(), field.options.end(), *value) == field.options.end()) {
@@ -144,7 +145,8 @@ Result<Value> check_form(const std::vector<model::FormField>& form, const Value&
 
 // The start variables checked against `variables:`: required ones present, types right (ISO
 // text converted), defaults filled in (a default expression reads the variables given).
-Result<Value> check_start_variables(const model::Definition& d, const Value& given, Instant now) {
+Result<Value> check_start_variables(const model::Definition& d, const Value& given, Instant now,
+                                    const date::time_zone* zone) {
   if (!given.is_null() && !given.is_object()) {
     return invalid_input(
         fmt::format("process '{}': the start variables must be an object of "
@@ -161,7 +163,7 @@ Result<Value> check_start_variables(const model::Definition& d, const Value& giv
         if (decl.default_value->expression) {
           const expr::ValueScope scope{given};
           auto computed = decl.default_value->expression->evaluate(
-              scope, expr::Context{.now = now, .zone = nullptr, .limits = {}});
+              scope, expr::Context{.now = now, .zone = zone, .limits = {}});
           if (!computed) {
             return invalid_input(
                 fmt::format("{}: its default failed: {}", what, computed.error().message));
@@ -174,7 +176,7 @@ Result<Value> check_start_variables(const model::Definition& d, const Value& giv
       }
       continue;
     }
-    auto checked = coerce(*value, decl.type, what);
+    auto checked = coerce(*value, decl.type, what, zone);
     if (!checked) return std::move(checked).error();
     vars.set(decl.name, std::move(*checked));
   }

@@ -39,6 +39,7 @@ const std::vector<ActionRule>& action_rules() {
       {ActionKind::cancel, "cancel", {"case", "reason"}},
       {ActionKind::retry, "retry", {"vars", "case"}},
       {ActionKind::deploy, "deploy", {}},
+      {ActionKind::restart, "restart", {}},
       {ActionKind::expect, "expect", {"case"}},
       {ActionKind::expect_error, "expect_error", {}},
   };
@@ -304,6 +305,12 @@ void Reader::read_action_target(const Node& item, const Node& value, Action& act
         return;
       }
       case_process(item, value, action.case_alias, cases, name);
+      return;
+    case ActionKind::restart:
+      if (!value.is_scalar() || yaml::value_of(value) != Value{true}) {
+        fields_.error(value,
+                      fmt::format("restart: write 'restart: true', not {}", yaml::describe(value)));
+      }
       return;
     case ActionKind::message:
     case ActionKind::signal:

@@ -65,6 +65,7 @@ enum class ActionKind : std::uint8_t {
   cancel,
   retry,
   deploy,
+  restart,  // docs/scenarios.md: a new engine over the same store (reopened from disk for sqlite)
   expect,
   expect_error,  // only as the word in the file: an Action keeps the inner kind and expected_error
 };

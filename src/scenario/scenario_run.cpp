@@ -40,6 +40,7 @@ std::string describe(const Action& action) {
     case ActionKind::expect:
     case ActionKind::expect_error:
     case ActionKind::cancel:
+    case ActionKind::restart:
       return out;
     default:
       return out + " " + action.target;
@@ -64,6 +65,11 @@ ScenarioRun::ScenarioRun(const ScenarioFile& file) : file_(file), clock_(file.cl
     return;
   }
   store_ = std::move(*store);
+  start_engine();
+}
+
+void ScenarioRun::start_engine() {
+  const ScenarioFile& file = file_;
   EngineOptions options;
   options.clock = &clock_;
   options.directory = &directory_;
@@ -75,6 +81,19 @@ ScenarioRun::ScenarioRun(const ScenarioFile& file) : file_(file), clock_(file.cl
       return fake_result(*handler, job.attempt);
     });
   }
+}
+
+ScenarioRun::Outcome ScenarioRun::restart() {
+  // Nothing of the old engine survives but the store (and the scenario's fakes: the clock, the
+  // directory, the channels, which stand for the world outside the engine).
+  engine_.reset();
+  if (Status reopened = store_->reopen(); !reopened) {
+    return {
+        {},
+        fmt::format("the scenario's store could not be reopened: {}", reopened.error().message)};
+  }
+  start_engine();
+  return {};
 }
 
 ScenarioRun::Outcome ScenarioRun::setup() {
@@ -194,6 +213,8 @@ ScenarioRun::Outcome ScenarioRun::apply(const Action& action) {
     }
     case ActionKind::deploy:
       return {engine_->deploy(action.deployed).status(), {}};
+    case ActionKind::restart:
+      return restart();
     case ActionKind::expect:
       return {{}, check(action)};
     case ActionKind::expect_error:

@@ -40,6 +40,10 @@ class ScenarioRun {
   };
 
   Outcome setup();
+  // Makes the engine over the store, with the scenario's fake handlers.
+  void start_engine();
+  // `restart: true`: drops the engine, reopens the store and starts a new engine over it.
+  Outcome restart();
   Outcome apply(const Action& action);
   Outcome act_on_task(const Action& action);
   // The nearest case that `caller` started through `call` steps (directly or further down) with

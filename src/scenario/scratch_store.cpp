@@ -34,14 +34,27 @@ Result<std::unique_ptr<ScratchStore>> ScratchStore::open(bool sqlite) {
   ::close(fd);
   std::string path{writable.data()};
   // mkstemp made an empty file: SQLite takes an empty file as a new database.
-  SqliteOptions options;
-  options.durability = SqliteOptions::Durability::normal;  // thrown away after the run
-  auto store = SqliteStore::open(path, options);
+  auto store = SqliteStore::open(path, options());
   if (!store) {
     std::filesystem::remove(path, error);
     return std::move(store).error();
   }
   return std::unique_ptr<ScratchStore>{new ScratchStore{std::move(*store), std::move(path)}};
+}
+
+SqliteOptions ScratchStore::options() {
+  SqliteOptions options;
+  options.durability = SqliteOptions::Durability::normal;  // thrown away after the run
+  return options;
+}
+
+Status ScratchStore::reopen() {
+  if (path_.empty()) return {};
+  store_.reset();  // closes the connection: what was not committed is gone
+  auto store = SqliteStore::open(path_, options());
+  if (!store) return std::move(store).error();
+  store_ = std::move(*store);
+  return {};
 }
 
 ScratchStore::~ScratchStore() {

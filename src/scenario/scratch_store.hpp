@@ -7,6 +7,7 @@
 #include <string>
 
 #include "crmflow/error.hpp"
+#include "crmflow/sqlite_store.hpp"
 #include "crmflow/store.hpp"
 
 namespace crmflow::scenario {
@@ -22,7 +23,16 @@ class ScratchStore {
 
   Store& store() { return *store_; }
 
+  // What a restart of the host does to the store: a SqliteStore is closed and its file opened
+  // again (so only what was committed survives); a MemoryStore is kept as it is (it has no file,
+  // and it holds nothing but committed records anyway). Invalidates references from store().
+  // Errors: the store's, from opening the file again (the store is then unusable).
+  Status reopen();
+
  private:
+  // The options a scratch database is opened with.
+  static SqliteOptions options();
+
   ScratchStore(std::unique_ptr<Store> store, std::string path)
       : store_(std::move(store)), path_(std::move(path)) {}
   std::unique_ptr<Store> store_;

@@ -178,17 +178,8 @@ void write_jobs(Connection& c, const CaseChange& change) {
     s->exec();
   }
   for (const JobRecord& job : change.jobs_added) {
-    static const std::string kInsert = std::string{"INSERT OR REPLACE INTO jobs ("} +
-                                       sqlite::kJobColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-    Use s{c.statement(kInsert)};
-    sqlite::bind_id(*s, 1, job.id);
-    sqlite::bind_id(*s, 2, job.case_id);
-    s->bind(3, std::string{sqlite::to_text(job.kind)});
-    sqlite::bind_instant(*s, 4, job.due);
-    s->bind(5, job.token);
-    s->bind(6, job.attempt);
-    s->bind(7, job.index);
-    sqlite::bind_instant(*s, 8, job.leased_until);
+    Use s{c.statement(sqlite::insert_job_sql())};
+    sqlite::bind_job(*s, job);
     s->exec();
   }
 }

@@ -108,6 +108,9 @@ Result<JobRecord> read_job(const SQLite::Statement& s) {
   j.attempt = unsigned_int32(s.getColumn(5));
   j.index = unsigned_int32(s.getColumn(6));
   j.leased_until = optional_instant(s.getColumn(7));
+  j.process_id = s.getColumn(8).getString();
+  j.version = s.getColumn(9).getInt64();
+  j.occurrence = unsigned_int32(s.getColumn(10));
   return j;
 }
 
@@ -148,6 +151,26 @@ DefinitionRecord read_definition(const SQLite::Statement& s) {
   d.canonical = s.getColumn(3).getString();
   d.deployed_at = from_millis(s.getColumn(4).getInt64());
   return d;  // process stays null: the engine loads it again from `canonical`
+}
+
+const std::string& insert_job_sql() {
+  static const std::string kInsert = std::string{"INSERT OR REPLACE INTO jobs ("} + kJobColumns +
+                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  return kInsert;
+}
+
+void bind_job(SQLite::Statement& s, const JobRecord& job) {
+  bind_id(s, 1, job.id);
+  bind_id(s, 2, job.case_id);
+  s.bind(3, std::string{to_text(job.kind)});
+  bind_instant(s, 4, job.due);
+  s.bind(5, job.token);
+  s.bind(6, job.attempt);
+  s.bind(7, job.index);
+  bind_instant(s, 8, job.leased_until);
+  s.bind(9, job.process_id);
+  s.bind(10, static_cast<std::int64_t>(job.version));
+  s.bind(11, job.occurrence);
 }
 
 void bind_id(SQLite::Statement& statement, int index, std::uint64_t id) {

@@ -24,7 +24,8 @@ inline constexpr const char* kTaskColumns =
     "id, case_id, process_id, step_id, name, status, assignee, candidate_users, candidate_groups, "
     "priority, due, created_at, ended_at, completed_by, token";
 inline constexpr const char* kJobColumns =
-    "id, case_id, kind, due, token, attempt, index_in_step, leased_until";
+    "id, case_id, kind, due, token, attempt, index_in_step, leased_until, process_id, version, "
+    "occurrence";
 inline constexpr const char* kSubscriptionColumns = "case_id, token, boundary, kind, name, key";
 inline constexpr const char* kNotificationColumns =
     "case_id, step_id, channel, recipient, subject, text, idempotency_key, queued_at";
@@ -38,6 +39,10 @@ Result<JobRecord> read_job(const SQLite::Statement& statement);
 Result<Subscription> read_subscription(const SQLite::Statement& statement);
 Notification read_notification(const SQLite::Statement& statement);
 DefinitionRecord read_definition(const SQLite::Statement& statement);
+
+// INSERT OR REPLACE of a job row (kJobColumns), and the binding of all its parameters.
+const std::string& insert_job_sql();
+void bind_job(SQLite::Statement& statement, const JobRecord& job);
 
 // Binding helpers: ids and unsigned counters as INTEGER, instants as milliseconds, absent
 // optionals as NULL.

@@ -126,7 +126,17 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_by_case ON outbox (case_id);
 )sql";
 
-constexpr std::array<SchemaStep, 1> kSteps = {{{1, kVersion1}}};
+// Version 2: triggers. A trigger job belongs to a process version, not to a case (its case_id is
+// 0): the process, the version whose deploy armed it, and which occurrence of its schedule it is.
+// Existing jobs get '' and 0, which is what every other kind of job carries.
+constexpr const char* kVersion2 = R"sql(
+ALTER TABLE jobs ADD COLUMN process_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN occurrence INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX jobs_triggers_by_process ON jobs (process_id) WHERE kind = 'trigger';
+)sql";
+
+constexpr std::array<SchemaStep, 2> kSteps = {{{1, kVersion1}, {2, kVersion2}}};
 
 // What the header says about the file: whose it is, which schema version it has, and whether it
 // holds any table. One statement, so one snapshot: read while another process migrates the file,

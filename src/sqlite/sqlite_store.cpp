@@ -163,22 +163,51 @@ Result<std::uint64_t> SqliteStore::allocate_id(IdKind kind) {
   });
 }
 
+namespace {
+
+// Inserts the definition row. conflict when (process_id, version) exists. REQUIRES: inside a
+// write transaction.
+Status insert_definition(sqlite::Connection& c, const DefinitionRecord& record) {
+  Use insert{c.statement(
+      "INSERT INTO definitions (process_id, version, content_hash, canonical, deployed_at) "
+      "VALUES (?, ?, ?, ?, ?) ON CONFLICT (process_id, version) DO NOTHING")};
+  insert->bind(1, record.process_id);
+  insert->bind(2, static_cast<std::int64_t>(record.version));
+  insert->bind(3, record.content_hash);
+  insert->bind(4, record.canonical);
+  sqlite::bind_instant(*insert, 5, record.deployed_at);
+  if (insert->exec() == 0) {
+    return conflict("process '" + record.process_id + "' version " +
+                    std::to_string(record.version) + " is already deployed");
+  }
+  return {};
+}
+
+}  // namespace
+
 Status SqliteStore::add_definition(const DefinitionRecord& record) {
   return impl_->run("deploying a definition", [&]() -> Status {
     SQLite::Transaction transaction{impl_->db, SQLite::TransactionBehavior::IMMEDIATE};
+    if (auto s = insert_definition(*impl_, record); !s) return s;
+    transaction.commit();
+    return {};
+  });
+}
+
+Status SqliteStore::add_definition_with_triggers(const DefinitionRecord& record,
+                                                 const std::vector<JobRecord>& triggers) {
+  return impl_->run("deploying a definition and its triggers", [&]() -> Status {
+    SQLite::Transaction transaction{impl_->db, SQLite::TransactionBehavior::IMMEDIATE};
+    if (auto s = insert_definition(*impl_, record); !s) return s;
     {
-      Use insert{impl_->statement(
-          "INSERT INTO definitions (process_id, version, content_hash, canonical, deployed_at) "
-          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (process_id, version) DO NOTHING")};
-      insert->bind(1, record.process_id);
-      insert->bind(2, static_cast<std::int64_t>(record.version));
-      insert->bind(3, record.content_hash);
-      insert->bind(4, record.canonical);
-      sqlite::bind_instant(*insert, 5, record.deployed_at);
-      if (insert->exec() == 0) {
-        return conflict("process '" + record.process_id + "' version " +
-                        std::to_string(record.version) + " is already deployed");
-      }
+      Use remove{impl_->statement("DELETE FROM jobs WHERE kind = 'trigger' AND process_id = ?")};
+      remove->bind(1, record.process_id);
+      remove->exec();
+    }
+    for (const JobRecord& job : triggers) {
+      Use insert{impl_->statement(sqlite::insert_job_sql())};
+      sqlite::bind_job(*insert, job);
+      insert->exec();
     }
     transaction.commit();
     return {};

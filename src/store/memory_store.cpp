@@ -41,9 +41,13 @@ Result<std::uint64_t> MemoryStore::allocate_id(IdKind kind) {
   return ++tables_->last_id[static_cast<std::size_t>(kind)];
 }
 
-Status MemoryStore::add_definition(const DefinitionRecord& record) {
-  std::lock_guard lock{tables_->mutex};
-  auto& versions = tables_->definitions[record.process_id];
+namespace {
+
+// Adds `record` to its process's versions. conflict when the version exists.
+// (A template, because MemoryStore::Tables is private to the class.)
+template <typename Tables>
+Status insert_definition(Tables& t, const DefinitionRecord& record) {
+  auto& versions = t.definitions[record.process_id];
   const bool exists = std::any_of(versions.begin(), versions.end(),
                                   [&](const auto& d) { return d.version == record.version; });
   if (exists) {
@@ -53,6 +57,35 @@ Status MemoryStore::add_definition(const DefinitionRecord& record) {
   versions.push_back(record);
   std::sort(versions.begin(), versions.end(),
             [](const auto& a, const auto& b) { return a.version < b.version; });
+  return {};
+}
+
+}  // namespace
+
+Status MemoryStore::add_definition(const DefinitionRecord& record) {
+  std::lock_guard lock{tables_->mutex};
+  return insert_definition(*tables_, record);
+}
+
+Status MemoryStore::add_definition_with_triggers(const DefinitionRecord& record,
+                                                 const std::vector<JobRecord>& triggers) {
+  std::lock_guard lock{tables_->mutex};
+  Tables& t = *tables_;
+  if (auto s = insert_definition(t, record); !s) return s;
+  for (auto j = t.jobs.begin(); j != t.jobs.end();) {
+    if (j->second.kind == JobKind::trigger && j->second.process_id == record.process_id) {
+      t.jobs_by_due.erase({j->second.due, j->first});
+      j = t.jobs.erase(j);
+    } else {
+      ++j;
+    }
+  }
+  for (const JobRecord& job : triggers) {
+    auto existing = t.jobs.find(job.id);
+    if (existing != t.jobs.end()) t.jobs_by_due.erase({existing->second.due, job.id});
+    t.jobs[job.id] = job;
+    t.jobs_by_due.insert({job.due, job.id});
+  }
   return {};
 }
 

@@ -502,7 +502,8 @@ def test_memory_store_for_single_commands(order):
 # ---- the walkthrough of docs/cli.md ----
 
 def test_phone_repair_walkthrough(db):
-    common = ("--db", db, "--users", SOURCE / "examples/settings/users.yaml")
+    common = ("--db", db, "--users", SOURCE / "examples/settings/users.yaml",
+              "--calendars", SOURCE / "examples/settings/calendars.yaml")
     ok(crmflow("deploy", SOURCE / "examples/phone-repair.yaml", *common))
     case = int(ok(crmflow("start", "phone-repair", "--key", "R-1001", "--by", "ali",
                           "--var", "customer.name=Reza", "--var",

@@ -1,12 +1,15 @@
 // crmflow deploy FILE...: every file is loaded and checked before anything is deployed, so a
-// refused deploy leaves the store as it was.
+// refused deploy leaves the store as it was. With --calendars, every `calendar:` a definition
+// names must be one of the file's calendars.
 #include <fmt/core.h>
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "commands.hpp"
+#include "crmflow/calendar.hpp"
 #include "crmflow/process.hpp"
 #include "session.hpp"
 #include "store_commands.hpp"
@@ -47,11 +50,29 @@ Status check_versions(Store& store, const Loaded& loaded) {
 }  // namespace
 
 int run_deploy(const Arguments& args) {
+  // The calendars first: with --calendars, a definition naming another calendar is refused at
+  // its place in the file (LoadOptions::calendars), and nothing is deployed.
+  std::optional<Calendars> calendars;
+  if (const auto path = args.get("calendars")) {
+    CalendarsOutcome read = Calendars::load_file(*path);
+    if (!read.ok()) {
+      return fail_with_diagnostics(
+          args,
+          invalid_input(fmt::format("{} problem{} in the calendars file {}; nothing was deployed",
+                                    read.diagnostics.size(),
+                                    read.diagnostics.size() == 1 ? "" : "s", *path)),
+          read.diagnostics);
+    }
+    calendars = read.calendars;
+  }
+  LoadOptions load_options;
+  if (calendars) load_options.calendars = calendars->names();
+
   std::vector<Loaded> loaded;
   std::vector<Diagnostic> problems;
   std::map<std::string, std::string, std::less<>> file_of;  // process id -> the file giving it
   for (const std::string& path : args.positional()) {
-    LoadOutcome outcome = load_process_file(path);
+    LoadOutcome outcome = load_process_file(path, load_options);
     problems.insert(problems.end(), outcome.diagnostics.begin(), outcome.diagnostics.end());
     if (!outcome.ok()) continue;
     const std::string& id = outcome.process->id();
@@ -72,7 +93,7 @@ int run_deploy(const Arguments& args) {
         problems);
   }
 
-  auto session = Session::open(args);
+  auto session = Session::open(args, SessionOptions{.now = std::nullopt, .calendars = calendars});
   if (!session) return fail(args, session.error());
   for (const Loaded& item : loaded) {
     if (auto s = check_versions((*session)->store(), item); !s) return fail(args, s.error());

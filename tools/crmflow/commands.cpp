@@ -50,6 +50,7 @@ const std::vector<CommandSpec>& specs() {
       {"retry", "crmflow retry CASE STEP [--var NAME=VALUE]...", 2, 2,
        {{"var", true, true}, {"vars-file", true, false}}},
       {"tick", "crmflow tick [--now DATETIME]", 0, 0, {{"now", true, false}}},
+      {"run", "crmflow run [--workers N]", 0, 0, {{"workers", true, false}}},
       {"cases", "crmflow cases [--process P] [--status S] [--key K]", 0, 0,
        {{"process", true, false},
         {"status", true, false},
@@ -78,6 +79,7 @@ int run_command(const Arguments& args) {
       {"claim", run_claim},     {"unclaim", run_unclaim}, {"delegate", run_delegate},
       {"complete", run_complete}, {"message", run_message}, {"signal", run_signal},
       {"cancel", run_cancel},   {"retry", run_retry},     {"tick", run_tick},
+      {"run", run_run},
       {"cases", run_cases},     {"show", run_show},       {"history", run_history},
       {"report", run_report},
   };

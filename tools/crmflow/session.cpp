@@ -128,7 +128,6 @@ Result<std::unique_ptr<Directory>> read_users_file(const std::string& path) {
 // went out or their calendar was counted.
 Status refuse_unsupported(const Arguments& args) {
   static constexpr std::pair<std::string_view, std::string_view> kUnsupported[] = {
-      {"calendars", "business calendars cannot be given to the engine yet"},
       {"channels", "delivering notifications is not available yet (they stay in the outbox)"},
       {"handlers", "service handlers cannot be configured for the runner yet"},
   };
@@ -188,6 +187,14 @@ std::shared_ptr<const Process> deployed_process(Store& store, std::string_view p
 
 }  // namespace
 
+Result<std::optional<Calendars>> read_calendars_option(const Arguments& args) {
+  const std::optional<std::string> path = args.get("calendars");
+  if (!path) return std::optional<Calendars>{};
+  CalendarsOutcome loaded = Calendars::load_file(*path);
+  if (!loaded.ok()) return file_problems(loaded.diagnostics);
+  return std::optional<Calendars>{std::move(loaded.calendars)};
+}
+
 struct Session::Parts {
   std::unique_ptr<Store> store;
   std::unique_ptr<Directory> directory;
@@ -195,6 +202,7 @@ struct Session::Parts {
   std::unique_ptr<Engine> engine;
   bool json = false;
   bool users_file = false;
+  std::optional<Calendars> calendars;
 };
 
 Session::Session(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -216,13 +224,22 @@ Result<std::unique_ptr<Session>> Session::open(const Arguments& args,
   } else {
     parts->directory = std::make_unique<OpenDirectory>();
   }
+  // The calendars too: a bad file must not leave a database behind either.
+  if (options.calendars) {
+    parts->calendars = options.calendars;
+  } else {
+    auto calendars = read_calendars_option(args);
+    if (!calendars) return std::move(calendars).error();
+    parts->calendars = *std::move(calendars);
+  }
   auto store = open_store(args.get("db").value_or(std::string{kDefaultStore}));
   if (!store) return std::move(store).error();
   parts->store = *std::move(store);
   parts->clock = std::make_unique<SessionClock>(options.now);
   parts->engine = std::make_unique<Engine>(
-      *parts->store,
-      EngineOptions{.clock = parts->clock.get(), .directory = parts->directory.get()});
+      *parts->store, EngineOptions{.clock = parts->clock.get(),
+                                   .directory = parts->directory.get(),
+                                   .calendars = parts->calendars ? &*parts->calendars : nullptr});
   return std::unique_ptr<Session>{new Session{std::move(parts)}};
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "arguments.hpp"
+#include "crmflow/calendar.hpp"
 #include "crmflow/diagnostic.hpp"
 #include "crmflow/directory.hpp"
 #include "crmflow/engine.hpp"
@@ -32,16 +33,23 @@ struct SessionOptions {
   // The moment the engine's clock reads for the whole command (`tick --now`); nullopt: the
   // system clock, read afresh at each use.
   std::optional<Instant> now{};
+  // The business calendars, when the command has already read --calendars (deploy reads them
+  // before anything else, to check the definitions' calendar names); nullopt: the session reads
+  // --calendars itself.
+  std::optional<Calendars> calendars{};
 };
 
 class Session {
  public:
-  // Opens the store of --db and reads --users (a mapping of user names to {groups, email, sms,
-  // ...}, bare or under a top-level `users:` key). Without --users every `--by` is accepted
-  // (the engine runs with a directory that knows every user named in the call).
-  // Errors: the store's; invalid_input naming FILE:LINE:COL for a bad users file.
+  // Opens the store of --db, reads --users (a mapping of user names to {groups, email, sms,
+  // ...}, bare or under a top-level `users:` key) and --calendars (a calendars file: the
+  // engine counts due dates, alarms and timers with `calendar:` in their business time).
+  // Without --users every `--by` is accepted (the engine runs with a directory that knows every
+  // user named in the call); without --calendars the engine has none, and a case that needs
+  // one raises an incident. Errors: the store's; invalid_input naming FILE:LINE:COL for a bad
+  // users or calendars file.
   static Result<std::unique_ptr<Session>> open(const Arguments& args);
-  // As open(args), with the clock of `options`. Both refuse --calendars, --channels and
+  // As open(args), with the clock (and calendars) of `options`. Both refuse --channels and
   // --handlers with `unavailable`: this build cannot honour them yet, and ignoring them would
   // let a user believe their notifications went out.
   static Result<std::unique_ptr<Session>> open(const Arguments& args,
@@ -61,6 +69,11 @@ class Session {
   explicit Session(std::unique_ptr<Parts> parts);
   std::unique_ptr<Parts> parts_;
 };
+
+// The calendars of --calendars FILE (Calendars::load_file), nullopt without the option.
+// Errors: invalid_input with the first problem as FILE:LINE:COL: error: MESSAGE, and how many
+// more the file has.
+Result<std::optional<Calendars>> read_calendars_option(const Arguments& args);
 
 // Prints the refusal (`crmflow: error: CODE: MESSAGE` on stderr, or with --json
 // `{"error": {"code", "message"}}` on stderr) and returns exit code 1.

@@ -19,6 +19,8 @@ int run_signal(const Arguments& args);
 int run_cancel(const Arguments& args);
 int run_retry(const Arguments& args);
 int run_tick(const Arguments& args);
+// Stays up firing what is due until SIGINT/SIGTERM (cmd_run.cpp, crmflow::Runner).
+int run_run(const Arguments& args);
 
 // Reading them (cmd_tasks.cpp, cmd_cases.cpp, cmd_show.cpp, cmd_history.cpp, cmd_report.cpp).
 int run_tasks(const Arguments& args);

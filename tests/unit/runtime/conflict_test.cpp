@@ -18,6 +18,10 @@ class InterleavingStore final : public Store {
 
   Result<std::uint64_t> allocate_id(IdKind kind) override { return inner_.allocate_id(kind); }
   Status add_definition(const DefinitionRecord& r) override { return inner_.add_definition(r); }
+  Status add_definition_with_triggers(const DefinitionRecord& r,
+                                      const std::vector<JobRecord>& triggers) override {
+    return inner_.add_definition_with_triggers(r, triggers);
+  }
   Result<std::optional<DefinitionRecord>> latest_definition(std::string_view id) override {
     return inner_.latest_definition(id);
   }

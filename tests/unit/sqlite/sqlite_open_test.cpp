@@ -5,6 +5,7 @@
 #include <array>
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <vector>
 
 #include "sqlite/sqlite_schema.hpp"
 #include "sqlite_fixture.hpp"
@@ -24,7 +25,7 @@ TEST_CASE("a new file gets the current schema, WAL and the crmflow application i
   const std::string path = dir.file("crm.db");
   auto store = test::open_store(path);
   CHECK(store->path() == path);
-  CHECK(SqliteStore::schema_version() == 1);
+  CHECK(SqliteStore::schema_version() == 2);
   auto raw = test::raw_connection(path);
   CHECK(raw.execAndGet("PRAGMA user_version").getInt() == SqliteStore::schema_version());
   CHECK(raw.execAndGet("PRAGMA application_id").getInt() == sqlite::kApplicationId);
@@ -162,12 +163,20 @@ TEST_CASE("a newer schema version is refused naming both versions", "[sqlite]") 
   REQUIRE_FALSE(store.ok());
   CHECK(store.error().code == ErrorCode::unavailable);
   CHECK_THAT(store.error().message,
-             Catch::Contains(path) && Catch::Contains("version 7") && Catch::Contains("version 1"));
+             Catch::Contains(path) && Catch::Contains("version 7") && Catch::Contains("version 2"));
   CHECK(user_version(path) == 7);
 }
 
-// Version 2 of a made-up future release: what a real new step will look like.
+// Version 3 of a made-up future release: what a real new step will look like.
 constexpr const char* kAddNote = "ALTER TABLE cases ADD COLUMN note TEXT NOT NULL DEFAULT '';";
+
+// This build's steps followed by `extra`.
+std::vector<sqlite::SchemaStep> steps_and(sqlite::SchemaStep extra) {
+  std::vector<sqlite::SchemaStep> steps(sqlite::schema_steps().begin(),
+                                        sqlite::schema_steps().end());
+  steps.push_back(extra);
+  return steps;
+}
 
 TEST_CASE("migration applies the steps a file lacks, keeping its data", "[sqlite][migration]") {
   TempDir dir;
@@ -176,18 +185,73 @@ TEST_CASE("migration applies the steps a file lacks, keeping its data", "[sqlite
     auto store = test::open_store(path);
     REQUIRE(store->commit(test::new_case(1)).ok());
   }
-  std::array<sqlite::SchemaStep, 2> steps = {sqlite::schema_steps()[0], {2, kAddNote}};
+  const std::vector<sqlite::SchemaStep> steps = steps_and({3, kAddNote});
   {
     auto raw = test::raw_connection(path);
     REQUIRE(sqlite::migrate(raw, path, steps).ok());
-    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 2);
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 3);
     CHECK(raw.execAndGet("SELECT note FROM cases WHERE id = 1").getString().empty());
     REQUIRE(sqlite::migrate(raw, path, steps).ok());  // a current file is left as it is
   }
-  // This build reads version 1 only.
+  // This build reads up to version 2.
   auto store = SqliteStore::open(path);
   REQUIRE_FALSE(store.ok());
-  CHECK_THAT(store.error().message, Catch::Contains("version 2"));
+  CHECK_THAT(store.error().message, Catch::Contains("version 3"));
+}
+
+TEST_CASE("a version 1 file gets the trigger columns of version 2, its jobs kept",
+          "[sqlite][migration]") {
+  TempDir dir;
+  const std::string path = dir.file("crm.db");
+  {
+    // A file as the first release wrote it, with a timer job in it.
+    auto raw = test::raw_connection(path);
+    REQUIRE(sqlite::migrate(raw, path, sqlite::schema_steps().first(1)).ok());
+    REQUIRE(raw.execAndGet("PRAGMA user_version").getInt() == 1);
+    raw.exec(
+        "INSERT INTO jobs (id, case_id, kind, due, token, attempt, index_in_step, leased_until) "
+        "VALUES (9, 1, 'timer', 600000, 3, 1, 2, NULL)");
+  }
+  auto store = test::open_store(path);
+  CHECK(user_version(path) == 2);
+  auto old = store->next_due_job(at(100));
+  REQUIRE(old.ok());
+  REQUIRE(old->has_value());
+  CHECK((*old)->id == 9);
+  CHECK((*old)->kind == JobKind::timer);
+  CHECK((*old)->token == 3);
+  CHECK((*old)->index == 2);
+  CHECK((*old)->process_id.empty());
+  CHECK((*old)->version == 0);
+  CHECK((*old)->occurrence == 0);
+  REQUIRE(store->lease_job(9, at(100), at(10'000)).ok());  // so that the next one comes up
+  // The new columns take trigger jobs, which belong to no case.
+  DefinitionRecord d{.process_id = "weekly-call",
+                     .version = 4,
+                     .content_hash = "h",
+                     .canonical = "{}",
+                     .deployed_at = at(0)};
+  JobRecord trigger{.id = 10,
+                    .case_id = kNoId,
+                    .kind = JobKind::trigger,
+                    .due = at(1),
+                    .index = 1,
+                    .process_id = "weekly-call",
+                    .version = 4,
+                    .occurrence = 7};
+  REQUIRE(store->add_definition_with_triggers(d, {trigger}).ok());
+  auto got = store->next_due_job(at(1));
+  REQUIRE(got.ok());
+  REQUIRE(got->has_value());
+  CHECK((*got)->id == 10);
+  CHECK((*got)->case_id == kNoId);
+  CHECK((*got)->process_id == "weekly-call");
+  CHECK((*got)->version == 4);
+  CHECK((*got)->occurrence == 7);
+  CHECK(
+      test::raw_connection(path)
+          .execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'jobs_triggers_by_process'")
+          .getInt() == 1);
 }
 
 TEST_CASE("a crmflow file at an older version is brought up to date on open",
@@ -208,12 +272,11 @@ TEST_CASE("a failing migration step changes nothing", "[sqlite][migration]") {
   TempDir dir;
   const std::string path = dir.file("crm.db");
   test::open_store(path).reset();
-  std::array<sqlite::SchemaStep, 2> steps = {
-      sqlite::schema_steps()[0],
-      {2, "CREATE TABLE notes (text TEXT); INSERT INTO no_such_table VALUES (1);"}};
+  const std::vector<sqlite::SchemaStep> steps =
+      steps_and({3, "CREATE TABLE notes (text TEXT); INSERT INTO no_such_table VALUES (1);"});
   auto raw = test::raw_connection(path);
   CHECK_THROWS(sqlite::migrate(raw, path, steps));
-  CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 1);
+  CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 2);
   CHECK_FALSE(raw.tableExists("notes"));
 }
 

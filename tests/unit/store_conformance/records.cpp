@@ -214,6 +214,9 @@ void check_same(const JobRecord& got, const JobRecord& want) {
   CHECK(got.attempt == want.attempt);
   CHECK(got.index == want.index);
   CHECK(ms(got.leased_until) == ms(want.leased_until));
+  CHECK(got.process_id == want.process_id);
+  CHECK(got.version == want.version);
+  CHECK(got.occurrence == want.occurrence);
 }
 
 void check_same(const Subscription& got, const Subscription& want) {
