@@ -131,7 +131,8 @@ struct TaskFilter {
   CaseId case_id = kNoId;
   std::string step_id{};
   // When non-empty: tasks assigned to `user`, or unassigned with `user` among the candidate users
-  // or one of `groups` among the candidate groups.
+  // or one of `groups` among the candidate groups. A task assigned to someone else is never
+  // listed, even to one of its candidates. `groups` is read only together with `user`.
   std::string user{};
   std::vector<std::string> groups{};
   // When non-empty (and user is empty): unassigned tasks offered to this group.
@@ -165,7 +166,7 @@ class Store {
       std::string_view process_id) = 0;
   [[nodiscard]] virtual Result<std::optional<DefinitionRecord>> definition(
       std::string_view process_id, std::int64_t version) = 0;
-  // The latest version of every deployed process, ordered by process id.
+  // The latest version of every deployed process, ordered by process id (byte order).
   [[nodiscard]] virtual Result<std::vector<DefinitionRecord>> latest_definitions() = 0;
 
   // Cases. not_found for an unknown id.
@@ -180,7 +181,7 @@ class Store {
 
   // Jobs. The first job by (due, id) that is due at `now` and not leased past `now`.
   [[nodiscard]] virtual Result<std::optional<JobRecord>> next_due_job(Instant now) = 0;
-  // The earliest due moment of any job, or nullopt when there is none.
+  // The earliest due moment of any job, leased or not, or nullopt when there is none.
   [[nodiscard]] virtual Result<std::optional<Instant>> next_due() = 0;
   // Leases the job until `until`, atomically: only when it exists and is not leased past `now`
   // (a lease that ran out, say of a worker that died, may be taken over). not_found when the job
@@ -188,13 +189,15 @@ class Store {
   // A later commit that removes the job ends the lease with it.
   [[nodiscard]] virtual Status lease_job(JobId id, Instant now, Instant until) = 0;
 
-  // Subscriptions waiting for a message `name` whose key equals `key` (or that take any key),
-  // or for a signal `name`; ordered by case id, then token, then boundary.
+  // Subscriptions waiting for a message `name` whose key equals `key` (or that take any key; the
+  // empty key is an ordinary key), or for a signal `name` (`key` is ignored); ordered by case id,
+  // then token, then boundary.
   [[nodiscard]] virtual Result<std::vector<Subscription>> subscriptions(SubscriptionKind kind,
                                                                         std::string_view name,
                                                                         std::string_view key) = 0;
 
-  // The case's history in sequence order.
+  // The case's history in sequence order (whatever order a change listed its events in).
+  // not_found for an unknown case.
   [[nodiscard]] virtual Result<std::vector<HistoryEvent>> history(CaseId id) = 0;
 
   // Notifications committed to the outbox, in the order they were queued (case id, then the
@@ -203,7 +206,10 @@ class Store {
   [[nodiscard]] virtual Result<std::vector<Notification>> outbox(CaseId case_id) = 0;
 
   // Writes the change atomically. `conflict` when the stored row version is not
-  // expected_row_version (or, for is_new, the case exists); nothing is written then.
+  // expected_row_version (or, for is_new, the case exists); `not_found` when an update names a
+  // case that does not exist; `internal` for a record without state; nothing is written then.
+  // Within one change, removals (jobs, subscriptions) apply before additions; a job with an
+  // existing id, or a subscription with an existing (case, token, boundary), replaces it.
   [[nodiscard]] virtual Status commit(const CaseChange& change) = 0;
 };
 
