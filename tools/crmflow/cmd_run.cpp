@@ -8,6 +8,8 @@
 #include <charconv>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
+#include <optional>
 #include <string>
 
 #include "commands.hpp"
