@@ -5,11 +5,10 @@
 #include <fmt/ranges.h>
 
 #include <exception>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "model/calendars.hpp"
+#include "model/source_file.hpp"
 #include "time/business_calendar.hpp"
 #include "time/iso8601.hpp"
 #include "yaml/fields.hpp"
@@ -64,21 +63,10 @@ CalendarsOutcome Calendars::load(std::string_view yaml_text, std::string_view fi
 }
 
 CalendarsOutcome Calendars::load_file(const std::string& path) {
-  std::ifstream in{path, std::ios::binary};
-  if (!in) {
-    CalendarsOutcome outcome;
-    outcome.diagnostics.push_back(
-        Diagnostic{path, 0, 0, "cannot open the file: check the path and its permissions"});
-    return outcome;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    CalendarsOutcome outcome;
-    outcome.diagnostics.push_back(Diagnostic{path, 0, 0, "cannot read the file"});
-    return outcome;
-  }
-  return load(text.str(), path);
+  CalendarsOutcome outcome;
+  std::optional<std::string> text = model::read_source_file(path, outcome.diagnostics);
+  if (!text) return outcome;
+  return load(*text, path);
 }
 
 bool Calendars::has(std::string_view name) const { return set_->find(name) != nullptr; }

@@ -1,11 +1,9 @@
 // The public face of loading: Process and load_process*.
 #include "crmflow/process.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include "model/definition.hpp"
 #include "model/loader.hpp"
+#include "model/source_file.hpp"
 
 namespace crmflow {
 
@@ -47,21 +45,10 @@ LoadOutcome load_process(std::string_view text, std::string_view file_name,
 }
 
 LoadOutcome load_process_file(const std::string& path, const LoadOptions& options) {
-  std::ifstream in{path, std::ios::binary};
-  if (!in) {
-    LoadOutcome outcome;
-    outcome.diagnostics.push_back(
-        Diagnostic{path, 0, 0, "cannot open the file: check the path and its permissions"});
-    return outcome;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    LoadOutcome outcome;
-    outcome.diagnostics.push_back(Diagnostic{path, 0, 0, "cannot read the file"});
-    return outcome;
-  }
-  return load_process(text.str(), path, options);
+  LoadOutcome outcome;
+  std::optional<std::string> text = model::read_source_file(path, outcome.diagnostics);
+  if (!text) return outcome;
+  return load_process(*text, path, options);
 }
 
 }  // namespace crmflow

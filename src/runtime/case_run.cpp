@@ -10,6 +10,7 @@
 #include "expr/template.hpp"
 #include "expr/value_field.hpp"
 #include "model/fields.hpp"
+#include "runtime/case_scope.hpp"
 #include "runtime/variables.hpp"
 
 namespace crmflow::runtime {
@@ -31,13 +32,7 @@ CaseRun::CaseRun(const ProcessPlan& plan, CaseRecord record, const RunEnvironmen
   if (record_.state) state_ = *record_.state;
   change_.is_new = is_new;
   change_.expected_row_version = record_.row_version;
-  Value::Object kase;
-  kase.emplace("id", static_cast<std::int64_t>(record_.id));
-  kase.emplace("key", record_.key);
-  kase.emplace("process", record_.process_id);
-  kase.emplace("initiator", record_.initiator);
-  kase.emplace("started_at", DateTime{record_.started_at, 0});
-  case_value_ = Value{std::move(kase)};
+  case_value_ = case_value(record_);
 }
 
 // ---- expressions ----------------------------------------------------------------------------

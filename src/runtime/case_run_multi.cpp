@@ -20,6 +20,7 @@
 
 #include "expr/scope.hpp"
 #include "runtime/case_run.hpp"
+#include "runtime/case_scope.hpp"
 #include "runtime/variables.hpp"
 
 namespace crmflow::runtime {
@@ -57,18 +58,7 @@ void CaseRun::use_scope(ScopeId scope) {
   scope_ = scope;
   // Called on every step: no allocation unless some locals are in sight.
   if (locals_.size() != 0) locals_ = Value::Object{};
-  // Inner scopes first: a name an inner instance binds hides the same name further out.
-  while (scope != 0) {
-    auto found = std::find_if(state_.scopes.begin(), state_.scopes.end(),
-                              [scope](const ScopeInstance& s) { return s.id == scope; });
-    if (found == state_.scopes.end()) break;
-    if (found->instance && found->locals.is_object()) {
-      for (const auto& [name, value] : found->locals.as_object()) {
-        if (locals_.find(name) == nullptr) locals_.set(name, value);
-      }
-    }
-    scope = found->parent;
-  }
+  add_scope_locals(state_.scopes, scope, locals_);
 }
 
 Value& CaseRun::variables_for(const Token& token) {

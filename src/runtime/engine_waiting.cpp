@@ -16,6 +16,7 @@
 #include "expr/expression.hpp"
 #include "expr/scope.hpp"
 #include "expr/template.hpp"
+#include "runtime/case_scope.hpp"
 #include "runtime/engine_impl.hpp"
 #include "store/case_state.hpp"
 #include "time/arithmetic.hpp"
@@ -64,15 +65,8 @@ class CaseReader {
         def_(*plan.definition),
         plan_(plan),
         history_(history),
-        store_(store) {
-    Value::Object kase;
-    kase.emplace("id", static_cast<std::int64_t>(record.id));
-    kase.emplace("key", record.key);
-    kase.emplace("process", record.process_id);
-    kase.emplace("initiator", record.initiator);
-    kase.emplace("started_at", DateTime{record.started_at, 0});
-    case_value_ = Value{std::move(kase)};
-  }
+        store_(store),
+        case_value_(case_value(record)) {}
 
   Result<std::vector<Waiting>> read() {
     // The state keeps tokens in the order they began waiting: branches in `next` order.
@@ -330,17 +324,7 @@ class CaseReader {
   // The locals a token in `scope` reads: its multi-instance items, inner names first.
   Value locals(ScopeId scope) const {
     Value out = Value::Object{};
-    while (scope != 0) {
-      auto found = std::find_if(state_.scopes.begin(), state_.scopes.end(),
-                                [scope](const ScopeInstance& s) { return s.id == scope; });
-      if (found == state_.scopes.end()) break;
-      if (found->instance && found->locals.is_object()) {
-        for (const auto& [name, value] : found->locals.as_object()) {
-          if (out.find(name) == nullptr) out.set(name, value);
-        }
-      }
-      scope = found->parent;
-    }
+    add_scope_locals(state_.scopes, scope, out);
     return out;
   }
 

@@ -2,9 +2,8 @@
 #include "scenario/read_scenario.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
+#include "model/source_file.hpp"
 #include "scenario/reader.hpp"
 #include "time/iso8601.hpp"
 #include "yaml/reader.hpp"
@@ -95,24 +94,9 @@ std::optional<ScenarioFile> read_scenario(std::string_view text, const std::stri
 
 std::optional<ScenarioFile> read_scenario_file(const std::string& path,
                                                std::vector<Diagnostic>& problems) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    problems.push_back(Diagnostic{path, 0, 0, "cannot read: is a directory"});
-    return std::nullopt;
-  }
-  std::ifstream in{path, std::ios::binary};
-  if (!in) {
-    problems.push_back(
-        Diagnostic{path, 0, 0, "cannot open the file: check the path and its permissions"});
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    problems.push_back(Diagnostic{path, 0, 0, "cannot read the file"});
-    return std::nullopt;
-  }
-  return read_scenario(text.str(), path, problems);
+  std::optional<std::string> text = model::read_source_file(path, problems);
+  if (!text) return std::nullopt;
+  return read_scenario(*text, path, problems);
 }
 
 }  // namespace crmflow::scenario

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sqlite/sqlite_codec.hpp"
@@ -55,6 +56,20 @@ std::string build_open_tasks(unsigned filters) {
   }
   sql += " ORDER BY priority DESC, due IS NULL, due, id LIMIT :limit OFFSET :offset";
   return sql;
+}
+
+// Every remaining row of `s`, each read by `read`; a row that cannot be read fails the lot
+// (internal, naming the record).
+template <typename Record>
+Result<std::vector<Record>> read_rows(SQLite::Statement& s,
+                                      Result<Record> (*read)(const SQLite::Statement&)) {
+  std::vector<Record> out;
+  while (s.executeStep()) {
+    Result<Record> record = read(s);
+    if (!record) return std::move(record).error();
+    out.push_back(std::move(*record));
+  }
+  return out;
 }
 
 bool by_sequence(const HistoryEvent& a, const HistoryEvent& b) { return a.sequence < b.sequence; }
@@ -135,13 +150,7 @@ Result<std::vector<CaseRecord>> SqliteStore::find_cases(const CaseQuery& query) 
     if (!query.key.empty()) s->bind(":key", query.key);
     s->bind(":limit", sql_limit(query.limit));
     s->bind(":offset", static_cast<std::int64_t>(query.offset));
-    std::vector<CaseRecord> out;
-    while (s->executeStep()) {
-      auto record = sqlite::read_case(*s);
-      if (!record) return std::move(record).error();
-      out.push_back(std::move(*record));
-    }
-    return out;
+    return read_rows(*s, sqlite::read_case);
   });
 }
 
@@ -176,13 +185,7 @@ Result<std::vector<Task>> SqliteStore::open_tasks(const TaskFilter& filter) {
     if (by_group) s->bind(":group", filter.group);
     s->bind(":limit", sql_limit(filter.limit));
     s->bind(":offset", static_cast<std::int64_t>(filter.offset));
-    std::vector<Task> out;
-    while (s->executeStep()) {
-      auto task = sqlite::read_task(*s);
-      if (!task) return std::move(task).error();
-      out.push_back(std::move(*task));
-    }
-    return out;
+    return read_rows(*s, sqlite::read_task);
   });
 }
 
@@ -214,13 +217,7 @@ Result<std::vector<Subscription>> SqliteStore::subscriptions(SubscriptionKind ki
                                    : sqlite::signal_subscriptions_sql())};
     s->bind(1, std::string{name});
     if (message) s->bind(2, std::string{key});
-    std::vector<Subscription> out;
-    while (s->executeStep()) {
-      auto sub = sqlite::read_subscription(*s);
-      if (!sub) return std::move(sub).error();
-      out.push_back(std::move(*sub));
-    }
-    return out;
+    return read_rows(*s, sqlite::read_subscription);
   });
 }
 

@@ -105,6 +105,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
                        "' does not exist; create it first (open without must_exist)");
     }
   }
+  if (std::error_code ec; !is_in_memory(path) && std::filesystem::is_directory(path, ec)) {
+    // SQLite would only say "unable to open database file".
+    return unavailable("'" + path + "' is a folder, not a database file; give the path of a file " +
+                       "in it (say '" + (std::filesystem::path{path} / "crm.db").string() + "')");
+  }
   const sqlite::ErrorContext context{path, options.busy_timeout};
   auto open_once = [&]() -> Result<std::unique_ptr<SqliteStore>> {
     // NOMUTEX: the connection is only ever used under Impl::mutex, so SQLite's own per-call

@@ -351,6 +351,29 @@ Result<Instant> subtract_backward(const Operation& op) {
   return settled->first;
 }
 
+// `at` moved by `duration` in business time: added going forward, subtracted going backward. A
+// negative duration goes the other way.
+Result<Instant> shift_business_time(const BusinessCalendar& calendar, Instant at,
+                                    const Duration& duration, Direction direction) {
+  if (Status ok = check_calendar(calendar); !ok) return std::move(ok).error();
+  switch (signs_of(duration)) {
+    case Signs::mixed:
+      return mixed_signs(calendar, duration);
+    case Signs::negative: {
+      auto positive = negate(duration);
+      if (!positive) return std::move(positive).error();
+      return shift_business_time(
+          calendar, at, *positive,
+          direction == Direction::forward ? Direction::backward : Direction::forward);
+    }
+    case Signs::zero:
+    case Signs::positive:
+      break;
+  }
+  if (direction == Direction::forward) return add_forward(Operation{calendar, at, duration, '+'});
+  return subtract_backward(Operation{calendar, at, duration, '-'});
+}
+
 }  // namespace
 
 std::array<bool, 7> week_of(std::initializer_list<date::weekday> days) {
@@ -445,38 +468,12 @@ Result<Instant> next_working_moment(const BusinessCalendar& calendar, Instant at
 
 Result<Instant> add_business_time(const BusinessCalendar& calendar, Instant start,
                                   const Duration& duration) {
-  if (Status ok = check_calendar(calendar); !ok) return std::move(ok).error();
-  switch (signs_of(duration)) {
-    case Signs::mixed:
-      return mixed_signs(calendar, duration);
-    case Signs::negative: {
-      auto positive = negate(duration);
-      if (!positive) return std::move(positive).error();
-      return subtract_business_time(calendar, start, *positive);
-    }
-    case Signs::zero:
-    case Signs::positive:
-      break;
-  }
-  return add_forward(Operation{calendar, start, duration, '+'});
+  return shift_business_time(calendar, start, duration, Direction::forward);
 }
 
 Result<Instant> subtract_business_time(const BusinessCalendar& calendar, Instant from,
                                        const Duration& duration) {
-  if (Status ok = check_calendar(calendar); !ok) return std::move(ok).error();
-  switch (signs_of(duration)) {
-    case Signs::mixed:
-      return mixed_signs(calendar, duration);
-    case Signs::negative: {
-      auto positive = negate(duration);
-      if (!positive) return std::move(positive).error();
-      return add_business_time(calendar, from, *positive);
-    }
-    case Signs::zero:
-    case Signs::positive:
-      break;
-  }
-  return subtract_backward(Operation{calendar, from, duration, '-'});
+  return shift_business_time(calendar, from, duration, Direction::backward);
 }
 
 }  // namespace crmflow::time

@@ -9,18 +9,10 @@ one minute a day (12:00-12:01 UTC): a due date of PT1M in business time always l
 minute, which plain time would not give.
 """
 import datetime
-import os
-import pathlib
-import re
-import sqlite3
-import subprocess
 
 import pytest
 
-CRMFLOW = os.environ["CRMFLOW_BIN"]
-SOURCE = pathlib.Path(os.environ["CRMFLOW_SOURCE"])
-ERROR_LINE = re.compile(r"^crmflow: error: (not_found|not_authorized|invalid_input|invalid_state"
-                        r"|conflict|unavailable|internal): .+$")
+from cli_support import SOURCE, crmflow, ok, refused, rows
 
 CALENDARS = """\
 calendars:
@@ -40,35 +32,6 @@ steps:
   - id: done
     type: end
 """
-
-
-def crmflow(*args):
-    return subprocess.run([CRMFLOW, *map(str, args)], capture_output=True, text=True, timeout=120)
-
-
-def ok(result):
-    assert result.returncode == 0, f"exit {result.returncode}: {result.stderr}"
-    return result
-
-
-def refused(result, code):
-    """A refusal: exit 1, one error line naming `code`, nothing on stdout."""
-    assert result.returncode == 1, f"exit {result.returncode}: {result.stdout} {result.stderr}"
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and ERROR_LINE.match(lines[0]), result.stderr
-    assert lines[0].startswith(f"crmflow: error: {code}: "), result.stderr
-    assert result.stdout == ""
-    return lines[0]
-
-
-def rows(db, sql, *params):
-    with sqlite3.connect(db) as connection:
-        return connection.execute(sql, params).fetchall()
-
-
-@pytest.fixture
-def db(tmp_path):
-    return tmp_path / "crm.db"
 
 
 @pytest.fixture

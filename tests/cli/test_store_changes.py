@@ -5,20 +5,13 @@ Every test runs the real program against a real SQLite file in its own temporary
 reads the file back with Python's sqlite3 to see what the command did (or, for a refused
 command, that it did nothing at all).
 """
-import datetime
 import json
-import os
-import pathlib
 import re
 import sqlite3
-import subprocess
 
 import pytest
 
-CRMFLOW = os.environ["CRMFLOW_BIN"]
-SOURCE = pathlib.Path(os.environ["CRMFLOW_SOURCE"])
-ERROR_LINE = re.compile(r"^crmflow: error: (not_found|not_authorized|invalid_input|invalid_state"
-                        r"|conflict|unavailable|internal): .+$")
+from cli_support import SOURCE, bad_usage, crmflow, later, ok, refused, rows
 
 # A small order process that passes through every kind of wait the commands reach.
 ORDER = """\
@@ -62,38 +55,6 @@ users:
 """
 
 
-def crmflow(*args, cwd=None):
-    return subprocess.run([CRMFLOW, *map(str, args)], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
-
-
-def ok(result):
-    assert result.returncode == 0, f"exit {result.returncode}: {result.stderr}"
-    return result
-
-
-def refused(result, code):
-    """A refusal: exit 1, one error line naming `code`, nothing on stdout."""
-    assert result.returncode == 1, f"exit {result.returncode}: {result.stdout} {result.stderr}"
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and ERROR_LINE.match(lines[0]), result.stderr
-    assert lines[0].startswith(f"crmflow: error: {code}: "), result.stderr
-    assert result.stdout == ""
-    return lines[0]
-
-
-def bad_usage(result):
-    assert result.returncode == 2, f"exit {result.returncode}: {result.stderr}"
-    assert result.stderr.startswith("crmflow: usage: "), result.stderr
-    assert result.stdout == ""
-    return result.stderr
-
-
-@pytest.fixture
-def db(tmp_path):
-    return tmp_path / "crm.db"
-
-
 @pytest.fixture
 def order(tmp_path):
     path = tmp_path / "order.yaml"
@@ -119,11 +80,6 @@ def dump(db):
         return "\n".join(connection.iterdump())
 
 
-def rows(db, sql, *params):
-    with sqlite3.connect(db) as connection:
-        return connection.execute(sql, params).fetchall()
-
-
 def open_task(db, step):
     found = rows(db, "SELECT id FROM tasks WHERE step_id = ? AND status = 'open'", step)
     assert len(found) == 1, f"open tasks at {step}: {found}"
@@ -142,11 +98,6 @@ def case_row(db, case):
 def start(db, *more):
     return int(ok(crmflow("start", "order", "--key", "O-1", "--var", "amount=10", "--db", db,
                           *more)).stdout)
-
-
-def later(hours):
-    moment = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=hours)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # ---- deploy ----
@@ -310,6 +261,21 @@ def test_bad_usage_exits_2_and_changes_nothing(deployed):
     bad_usage(crmflow("tick", "--now", "tomorrow", "--db", deployed))
     bad_usage(crmflow("cancel", "0", "--db", deployed))
     assert dump(deployed) == before
+
+
+def test_bad_usage_is_found_before_the_store_is_opened(db):
+    """spec/cli.md: bad usage exits 2; docs/cli.md: a malformed --var of any command that takes
+    one is bad usage and nothing is opened, so no database file appears."""
+    for var in ("x", "a.=1", ".a=1", "a..b=1", "note=\"open"):
+        bad_usage(crmflow("start", "order", "--var", var, "--db", db))
+        bad_usage(crmflow("complete", "1", "--by", "ali", "--var", var, "--db", db))
+        bad_usage(crmflow("message", "payment", "--var", var, "--db", db))
+        bad_usage(crmflow("signal", "go-live", "--var", var, "--db", db))
+        bad_usage(crmflow("retry", "1", "sync", "--var", var, "--db", db))
+    assert "unknown command 'frob'" in bad_usage(crmflow("frob", "--db", db))
+    assert "'--key' needs a value" in bad_usage(crmflow("start", "order", "--db", db, "--key"))
+    assert "unknown option '--colour'" in bad_usage(crmflow("tasks", "--colour", "--db", db))
+    assert not db.exists()
 
 
 def test_options_stand_before_or_after_the_command_word(deployed):

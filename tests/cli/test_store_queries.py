@@ -5,16 +5,13 @@ Every test runs the real program against its own SQLite file in a temporary fold
 """
 import datetime
 import json
-import os
 import re
-import subprocess
 import unicodedata
 
 import pytest
 
-CRMFLOW = os.environ["CRMFLOW_BIN"]
-ERROR_LINE = re.compile(r"^crmflow: error: (not_found|not_authorized|invalid_input|invalid_state"
-                        r"|conflict|unavailable|internal): .+$")
+from cli_support import bad_usage, crmflow, later, quiet, refused
+
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 
 # A repair: a reception task (Persian name, due from a variable), an SMS, then three branches
@@ -58,42 +55,17 @@ PAST = "2020-01-01T00:00:00Z"
 FUTURE = "2999-01-01T00:00:00Z"
 
 
-def crmflow(*args):
-    return subprocess.run([CRMFLOW, *map(str, args)], capture_output=True, text=True, timeout=120)
-
-
-def ok(result):
-    assert result.returncode == 0, f"exit {result.returncode}: {result.stderr}"
-    assert result.stderr == "", result.stderr
-    return result
+# Every successful query here also says nothing on stderr.
+ok = quiet
 
 
 def as_json(result):
     return json.loads(ok(result).stdout)
 
 
-def refused(result, code):
-    assert result.returncode == 1, f"exit {result.returncode}: {result.stdout} {result.stderr}"
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and ERROR_LINE.match(lines[0]), result.stderr
-    assert lines[0].startswith(f"crmflow: error: {code}: "), result.stderr
-    assert result.stdout == ""
-
-
-def bad_usage(result):
-    assert result.returncode == 2, f"exit {result.returncode}: {result.stdout} {result.stderr}"
-    assert result.stderr.startswith("crmflow: usage:"), result.stderr
-    assert result.stdout == ""
-
-
 def moment(text):
     assert RFC3339.match(text), text
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def later(hours):
-    at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=hours)
-    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def width(text):
@@ -276,6 +248,19 @@ def test_cases_plain_and_bad_usage(world):
     assert ok(crmflow("cases", "--key", "none", *common)).stdout == "no cases\n"
     bad_usage(crmflow("cases", "--status", "sleeping", *common))
     bad_usage(crmflow("cases", "--limit", "many", *common))
+
+
+def test_a_byte_that_is_not_utf8_takes_one_column(world):
+    """A key whose bytes are not UTF-8 (0xE4 opens a three-byte sequence that "AB" does not
+    continue) takes one column per byte and does not shift the columns after it."""
+    common = world["common"]
+    key = "\udce4AB"  # the byte 0xE4 on the command line (surrogateescape), then "AB"
+    ok(crmflow("start", "repair", "--key", key, "--var", "device=X", "--var",
+               f"deadline={FUTURE}", *common))
+    lines = ok(crmflow("cases", *common, errors="surrogateescape")).stdout.splitlines()
+    assert len(lines) == 4 and key in lines[3], lines
+    assert column_of(lines[3], "active") == column_of(lines[1], "active")
+    assert column_of(lines[3], "active") == column_of(lines[0], "STATUS")
 
 
 # ---- show ----

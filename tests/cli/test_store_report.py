@@ -6,14 +6,12 @@ The runner's clock is the system clock, so lateness is made with due moments in 
 their form.
 """
 import json
-import os
 import re
 import shutil
-import subprocess
 
 import pytest
 
-CRMFLOW = os.environ.get("CRMFLOW_BIN", "crmflow")
+from cli_support import crmflow
 
 REVIEW = """\
 process: review
@@ -45,7 +43,7 @@ steps:
 
 
 def run(*args, cwd):
-    return subprocess.run([CRMFLOW, *args], capture_output=True, text=True, cwd=cwd)
+    return crmflow(*args, cwd=cwd)
 
 
 def ok(*args, cwd):

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "session.hpp"
+#include "value/utf8.hpp"
 
 namespace crmflow::cli {
 namespace {
@@ -24,16 +25,17 @@ std::string joined(const std::vector<std::string>& items) {
   return fmt::format("{} and {}", fmt::join(head, ", "), items.back());
 }
 
-// The next code point of UTF-8 text at `i` (advancing it); invalid bytes count as one each.
+// The next code point of UTF-8 text at `i` (advancing it). A byte that does not start a
+// well-formed sequence (text::utf8_sequence_length is 0) counts alone, as the one replacement
+// character a terminal shows for it; it never swallows the bytes after it.
 char32_t next_code_point(std::string_view text, std::size_t& i) {
   const auto byte = static_cast<unsigned char>(text[i]);
-  std::size_t length = byte < 0x80           ? 1
-                       : (byte >> 5) == 0x6  ? 2
-                       : (byte >> 4) == 0xE  ? 3
-                       : (byte >> 3) == 0x1E ? 4
-                                             : 1;
-  if (i + length > text.size()) length = 1;
-  char32_t cp = length == 1 ? byte : byte & (0x7F >> length);
+  const std::size_t length = text::utf8_sequence_length(text, i);
+  if (length <= 1) {
+    ++i;
+    return byte;
+  }
+  char32_t cp = byte & (0x7F >> length);
   for (std::size_t k = 1; k < length; ++k) {
     cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
   }

@@ -274,6 +274,11 @@ TEST_CASE("Calendars: files that cannot be loaded", "[model][calendars]") {
         "/nonexistent/calendars.yaml: error: cannot open the file: check the path and its "
         "permissions");
   CHECK(missing.calendars.names().empty());
+  const CalendarsOutcome folder = Calendars::load_file(CRMFLOW_TEST_DATA);
+  REQUIRE(folder.diagnostics.size() == 1);
+  CHECK(folder.diagnostics[0].format() ==
+        std::string{CRMFLOW_TEST_DATA} + ": error: cannot read: is a directory");
+  CHECK(folder.calendars.names().empty());
   const CalendarsOutcome bad = Calendars::load("office: {timezone: Mars/Olympus}\n", "bad.yaml");
   CHECK_FALSE(bad.ok());
   CHECK(bad.calendars.names().empty());

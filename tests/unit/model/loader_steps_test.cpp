@@ -459,4 +459,12 @@ TEST_CASE("load_process_file reads a file and names it", "[loader]") {
   REQUIRE(missing.diagnostics.size() == 1);
   CHECK(missing.diagnostics[0].line == 0);
   CHECK(missing.diagnostics[0].format().find("/nonexistent/x.yaml: error: cannot open") == 0);
+
+  // A folder opens as an empty stream on Linux: it is named as a folder, not loaded as "".
+  auto folder = crmflow::load_process_file(CRMFLOW_TEST_DATA);
+  CHECK_FALSE(folder.ok());
+  CHECK(folder.process == nullptr);
+  REQUIRE(folder.diagnostics.size() == 1);
+  CHECK(folder.diagnostics[0].format() ==
+        std::string{CRMFLOW_TEST_DATA} + ": error: cannot read: is a directory");
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "forwarding_store.hpp"
 #include "runtime/engine_impl.hpp"
 #include "world.hpp"
 
@@ -11,59 +12,19 @@ namespace {
 
 // A Store that runs `before_commit` once, just before the next commit reaches the real store:
 // another engine's call that slips in between a load and a commit.
-class InterleavingStore final : public Store {
+class InterleavingStore final : public ForwardingStore {
  public:
-  explicit InterleavingStore(Store& inner) : inner_(inner) {}
+  using ForwardingStore::ForwardingStore;
   std::function<void()> before_commit;
 
-  Result<std::uint64_t> allocate_id(IdKind kind) override { return inner_.allocate_id(kind); }
-  Status add_definition(const DefinitionRecord& r) override { return inner_.add_definition(r); }
-  Status add_definition_with_triggers(const DefinitionRecord& r,
-                                      const std::vector<JobRecord>& triggers) override {
-    return inner_.add_definition_with_triggers(r, triggers);
-  }
-  Result<std::optional<DefinitionRecord>> latest_definition(std::string_view id) override {
-    return inner_.latest_definition(id);
-  }
-  Result<std::optional<DefinitionRecord>> definition(std::string_view id,
-                                                     std::int64_t version) override {
-    return inner_.definition(id, version);
-  }
-  Result<std::vector<DefinitionRecord>> latest_definitions() override {
-    return inner_.latest_definitions();
-  }
-  Result<CaseRecord> load_case(CaseId id) override { return inner_.load_case(id); }
-  Result<std::vector<CaseRecord>> find_cases(const CaseQuery& q) override {
-    return inner_.find_cases(q);
-  }
-  Result<Task> load_task(TaskId id) override { return inner_.load_task(id); }
-  Result<std::vector<Task>> open_tasks(const TaskFilter& f) override {
-    return inner_.open_tasks(f);
-  }
-  Result<std::optional<JobRecord>> next_due_job(Instant now) override {
-    return inner_.next_due_job(now);
-  }
-  Result<std::optional<Instant>> next_due() override { return inner_.next_due(); }
-  Status lease_job(JobId id, Instant now, Instant until) override {
-    return inner_.lease_job(id, now, until);
-  }
-  Result<std::vector<Notification>> outbox(CaseId id) override { return inner_.outbox(id); }
-  Result<std::vector<Subscription>> subscriptions(SubscriptionKind kind, std::string_view name,
-                                                  std::string_view key) override {
-    return inner_.subscriptions(kind, name, key);
-  }
-  Result<std::vector<HistoryEvent>> history(CaseId id) override { return inner_.history(id); }
   Status commit(const CaseChange& change) override {
     if (before_commit) {
       auto hook = std::move(before_commit);
       before_commit = nullptr;
       hook();
     }
-    return inner_.commit(change);
+    return ForwardingStore::commit(change);
   }
-
- private:
-  Store& inner_;
 };
 
 constexpr const char* kShared = R"yaml(

@@ -20,11 +20,6 @@ TempDir::~TempDir() {
 
 std::string TempDir::file(const std::string& name) const { return (path_ / name).string(); }
 
-Instant at(std::int64_t minutes) {
-  return Instant{std::chrono::sys_days{std::chrono::year{2026} / 1 / 1}} +
-         std::chrono::minutes{minutes};
-}
-
 std::unique_ptr<SqliteStore> open_store(const std::string& path, SqliteOptions options) {
   auto store = SqliteStore::open(path, options);
   INFO((store ? std::string{} : store.error().message));
@@ -49,45 +44,20 @@ std::shared_ptr<const CaseState> sample_state() {
 }
 
 CaseChange new_case(CaseId id) {
-  CaseChange change;
-  change.is_new = true;
-  change.record.id = id;
-  change.record.process_id = "p";
-  change.record.version = 1;
-  change.record.status = CaseStatus::active;
-  change.record.started_at = at(0);
-  change.record.row_version = 1;
-  change.record.variables = Value::Object{};
+  CaseChange change = conformance::new_case(id);
   change.record.state = sample_state();
   return change;
 }
 
-CaseChange update_of(const CaseRecord& record) {
-  CaseChange change;
-  change.record = record;
-  change.expected_row_version = record.row_version;
-  change.record.row_version = record.row_version + 1;
-  return change;
-}
-
 Task open_task(TaskId id, CaseId case_id) {
-  Task task;
-  task.id = id;
-  task.case_id = case_id;
-  task.process_id = "p";
+  Task task = conformance::open_task(id, case_id);
   task.step_id = "check";
   task.name = "Check the device";
-  task.created_at = at(0);
   return task;
 }
 
 JobRecord due_job(JobId id, CaseId case_id, Instant due) {
-  JobRecord job;
-  job.id = id;
-  job.case_id = case_id;
-  job.kind = JobKind::service;
-  job.due = due;
-  return job;
+  return conformance::job(id, case_id, due, JobKind::service);
 }
 
 SQLite::Database raw_connection(const std::string& path) {

@@ -11,6 +11,7 @@
 
 #include "crmflow/sqlite_store.hpp"
 #include "store/case_state.hpp"
+#include "store_conformance/records.hpp"
 
 namespace crmflow::test {
 
@@ -29,8 +30,9 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// 2026-01-01T00:00:00Z plus `minutes`.
-Instant at(std::int64_t minutes);
+// 2026-01-01T00:00:00Z plus `minutes`; a change of a stored case (the conformance suite's).
+using conformance::at;
+using conformance::update_of;
 
 // Opens the store at `path`; REQUIREs success.
 std::unique_ptr<SqliteStore> open_store(const std::string& path, SqliteOptions options = {});
@@ -38,12 +40,12 @@ std::unique_ptr<SqliteStore> open_store(const std::string& path, SqliteOptions o
 // A state with something in every part, so that a round trip that drops a field shows.
 std::shared_ptr<const CaseState> sample_state();
 
-// A new case `id` of process "p" version 1 at row version 1, with sample_state().
+// The conformance suite's new case `id` (process "p" version 1, row version 1), with
+// sample_state() instead of an empty state.
 CaseChange new_case(CaseId id);
 
-// A change of `record`: the next row version, expecting the current one.
-CaseChange update_of(const CaseRecord& record);
-
+// The conformance suite's open task at step "check" ("Check the device"), and its job of token 1
+// as a service call.
 Task open_task(TaskId id, CaseId case_id);
 JobRecord due_job(JobId id, CaseId case_id, Instant due);
 

@@ -123,6 +123,18 @@ TEST_CASE("a file in a missing folder is unavailable naming the path", "[sqlite]
   CHECK_THAT(store.error().message, Catch::Contains("'" + path + "'"));
 }
 
+TEST_CASE("a folder is refused as unavailable naming the path, and left as it is", "[sqlite]") {
+  TempDir dir;
+  const std::string path = dir.file("a-folder");
+  REQUIRE(std::filesystem::create_directory(path));
+  auto store = SqliteStore::open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().code == ErrorCode::unavailable);
+  CHECK_THAT(store.error().message,
+             Catch::Contains("'" + path + "' is a folder") && Catch::Contains("/crm.db"));
+  CHECK(std::filesystem::is_empty(path));
+}
+
 TEST_CASE("an empty path is refused", "[sqlite]") {
   auto store = SqliteStore::open("");
   REQUIRE_FALSE(store.ok());
