@@ -30,6 +30,9 @@ class Directory {
   // The user's address for a channel ("sms" → a phone number), or nullopt when there is none.
   virtual std::optional<std::string> address(std::string_view user,
                                              std::string_view channel) const = 0;
+  // The groups whose tasks the user manages: they see every task offered to those groups
+  // (TaskQuery::manager) and may reassign them (Engine::reassign). None unless overridden.
+  virtual std::vector<std::string> managed_groups(std::string_view /*user*/) const { return {}; }
 };
 
 // A Directory held in memory, for tests, scenarios and small hosts. Not thread-safe while users
@@ -45,11 +48,16 @@ class MemoryDirectory final : public Directory {
   std::vector<std::string> members_of(std::string_view group) const override;
   std::optional<std::string> address(std::string_view user,
                                      std::string_view channel) const override;
+  // Makes a known user the manager of these groups (replacing what they managed). Returns false,
+  // changing nothing, for an unknown user.
+  bool set_managed_groups(std::string_view user, std::vector<std::string> groups);
+  std::vector<std::string> managed_groups(std::string_view user) const override;
 
  private:
   struct User {
     std::vector<std::string> groups;
     std::map<std::string, std::string, std::less<>> addresses;
+    std::vector<std::string> managed_groups{};
   };
   std::map<std::string, User, std::less<>> users_;
 };

@@ -25,11 +25,13 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "crmflow/calendar.hpp"
+#include "crmflow/channel.hpp"
 #include "crmflow/case.hpp"
 #include "crmflow/clock.hpp"
 #include "crmflow/directory.hpp"
@@ -37,6 +39,7 @@
 #include "crmflow/handler.hpp"
 #include "crmflow/history.hpp"
 #include "crmflow/ids.hpp"
+#include "crmflow/log.hpp"
 #include "crmflow/notification.hpp"
 #include "crmflow/process.hpp"
 #include "crmflow/store.hpp"
@@ -57,6 +60,21 @@ struct EngineLimits {
   std::chrono::milliseconds job_lease{std::chrono::minutes{5}};
 };
 
+// How notifications are delivered when EngineOptions::channels is given.
+struct DeliveryPolicy {
+  // Attempts in all, the first included, before a notification that keeps failing is given up
+  // (status failed, history notification_failed, shown by reports). REQUIRES: >= 1.
+  std::uint32_t max_attempts = 8;
+  // The wait before the second attempt; it doubles with each further one, up to max_backoff.
+  // Each wait is drawn at random between half and all of that (jitter), and is never shorter
+  // than a receiver's Retry-After.
+  std::chrono::milliseconds first_backoff{std::chrono::seconds{10}};
+  std::chrono::milliseconds max_backoff{std::chrono::hours{1}};
+  // How long a worker holds a notification while its channel works on it; after that another
+  // worker may try it again (with the same idempotency key).
+  std::chrono::milliseconds lease{std::chrono::minutes{5}};
+};
+
 struct EngineOptions {
   // Where "now" comes from; nullptr: SystemClock. Must outlive the engine.
   const Clock* clock = nullptr;
@@ -64,9 +82,24 @@ struct EngineOptions {
   const Directory* directory = nullptr;
   // Receives notifications after their commit; nullptr: they are only stored.
   Notifier* notifier = nullptr;
+  // Deliver the outbox through these channels (run_due does, after the jobs); nullptr: the
+  // notifications stay pending in the store. Must outlive the engine.
+  const ChannelRegistry* channels = nullptr;
+  DeliveryPolicy delivery{};
+  // What the engine did on its own that an operator should know (a parked job, a notification
+  // given up). Empty: nothing is reported beyond the case's history.
+  LogHook log{};
   // The business calendars processes name (`calendar:`); nullptr: none. Must outlive the engine.
   const Calendars* calendars = nullptr;
   EngineLimits limits{};
+};
+
+struct RunDueOptions {
+  // Stop after this many jobs and deliveries; 0: no limit.
+  std::size_t max_items = 0;
+  // Checked between two items: once stop is requested, run_due returns what it did so far
+  // (nothing is half-done: each item is committed on its own).
+  std::stop_token stop{};
 };
 
 // What deploy() did.
@@ -87,6 +120,13 @@ struct CompleteOptions {
   std::string by{};
   Value vars{};  // an object, or null: checked against the step's form
   // Skips the assignee/candidate check (administrators). `by` is still recorded.
+  bool admin_override = false;
+};
+
+struct ReassignOptions {
+  std::string by{};  // who reassigns: a manager of one of the task's candidate groups
+  std::string to{};  // the new assignee; empty: back to its candidates, unassigned
+  // Skips the manager check (administrators). `by` is still recorded.
   bool admin_override = false;
 };
 
@@ -144,6 +184,13 @@ class Engine {
   // Hands a task to `to` (a known user). Only the assignee, or a candidate of an unassigned task.
   [[nodiscard]] Status delegate(TaskId id, std::string_view by, std::string_view to);
 
+  // Gives an open task to another user, or back to its candidates, on a manager's authority: `by`
+  // must manage (Directory::managed_groups) one of the task's candidate groups, whoever holds
+  // it now. Recorded as task_delegated (or task_unclaimed when `to` is empty) with data
+  // {"from", "to", "reassigned": true}. Reassigning to the current assignee changes nothing.
+  // Errors: as complete; not_authorized when `by` manages none of its groups; invalid_input
+  // when `to` is unknown to the directory.
+  [[nodiscard]] Status reassign(TaskId id, const ReassignOptions& options);
   // Delivers a message to every case waiting for `name` with this key; with none waiting, starts
   // a case of each process with a message trigger of that name. Returns the cases reached.
   // Errors: not_found (nobody waits and no trigger).
@@ -160,12 +207,25 @@ class Engine {
   [[nodiscard]] Status retry(CaseId id, std::string_view step_id, const Value& vars = {});
 
   // Fires every job due at or before `now`, in (due, creation) order, each in its own commit,
-  // the clock reading the job's due moment while it fires. Returns how many fired.
-  [[nodiscard]] Result<std::size_t> run_due(Instant now);
-  // The earliest due moment of any job, or nullopt when nothing is scheduled.
+  // the clock reading the job's due moment while it fires; then, when channels are given,
+  // delivers every notification due at `now` (a first attempt, or a retry whose backoff has
+  // passed). Returns how many jobs fired and deliveries were attempted.
+  //
+  // A job that cannot be fired (its case cannot be read, its process version cannot be planned,
+  // a trigger's case cannot start) does not block those due after it: it is reported to the log
+  // hook and set aside for EngineLimits::job_lease, after which it is tried again; the problem
+  // may have been mended meanwhile (a calendar added, a store repaired). Errors: the store's
+  // `unavailable`, which ends the call; what was fired before stays fired.
+  [[nodiscard]] Result<std::size_t> run_due(Instant now, const RunDueOptions& options = {});
+  // The earliest moment run_due has something to do (a job due, a lease that ends, a delivery
+  // due when channels are given), or nullopt when nothing is scheduled.
   [[nodiscard]] Result<std::optional<Instant>> next_due();
 
  private:
+  // run_due's second half: delivers the notifications due at `now`, counting each attempt in
+  // `done` and stopping as `options` says.
+  Result<std::size_t> deliver_due(Instant now, const RunDueOptions& options, std::size_t& done);
+
   Store& store_;
   EngineOptions options_;
   HandlerRegistry handlers_;

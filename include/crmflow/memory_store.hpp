@@ -40,6 +40,9 @@ class MemoryStore final : public Store {
                                                   std::string_view key) override;
   Result<std::vector<HistoryEvent>> history(CaseId id) override;
   Result<std::vector<Notification>> outbox(CaseId case_id) override;
+  Result<std::optional<Notification>> next_due_delivery(Instant now) override;
+  Result<std::optional<Instant>> next_delivery_due() override;
+  Status lease_delivery(std::uint64_t id, Instant now, Instant until) override;
   Status commit(const CaseChange& change) override;
 
  private:

@@ -11,7 +11,10 @@
 //   sent.notifications().front().text;   // "Reza, your A52 was received. ..."
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "crmflow/ids.hpp"
@@ -19,7 +22,18 @@
 
 namespace crmflow {
 
+// Where a notification's delivery stands.
+enum class DeliveryStatus : std::uint8_t {
+  pending,  // queued; not yet delivered (being tried, or waiting for its next attempt)
+  sent,     // a channel accepted it
+  failed,   // given up: a permanent failure, or the retry limit reached
+};
+
+// "pending", "sent", "failed".
+std::string_view to_string(DeliveryStatus status) noexcept;
+
 struct Notification {
+  std::uint64_t id = kNoId;  // the outbox entry's id, unique in its store (kNoId until stored)
   CaseId case_id = kNoId;
   std::string step_id{};  // the step whose `notify` (or alarm) produced it
   std::string channel{};  // "sms", "email", or a channel name the host registered
@@ -29,6 +43,17 @@ struct Notification {
   // Unique per notification and stable across retries of its delivery: "case/event/index".
   std::string idempotency_key{};
   Instant at{};  // when it was queued (the clock of the call that caused it)
+  // SMS segments the text takes (GSM-7: 160, or 153 each when split; UCS-2, e.g. Persian: 70,
+  // or 67 each); 0 for channels other than `sms`.
+  std::uint32_t segments = 0;
+
+  // Delivery, kept by the store and changed only by the delivery pass.
+  DeliveryStatus status = DeliveryStatus::pending;
+  std::uint32_t attempts = 0;          // attempts made so far
+  std::optional<Instant> next_attempt{};  // pending: not before this moment (nullopt: at once)
+  std::optional<Instant> leased_until{};  // pending: a worker is delivering it until then
+  std::optional<Instant> sent_at{};       // sent: when the channel accepted it
+  std::string last_error{};            // the last failure's message (failed, or pending a retry)
 };
 
 // Receives every notification once its transaction has committed.

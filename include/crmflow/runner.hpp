@@ -21,8 +21,8 @@
 // and fires the others. So one worker serves a stream of timers, and up to `workers` handlers run
 // at once when handlers are slow.
 //
-// Stopping. stop() (or a signal of `stop_signals`) stops the loop from starting passes; the
-// passes in flight run to their end (each fires the jobs due at its start), and run() returns.
+// Stopping. stop() (or a signal of `stop_signals`) stops the loop from starting passes; each pass
+// in flight ends once the job (or delivery) it is working on is committed, and run() returns.
 // No job is lost by stopping, nor by a crash at any moment: a job is removed in the same commit
 // that applies it, and a service job whose handler ran but whose outcome was never committed is
 // due again when its lease (EngineLimits::job_lease) runs out.

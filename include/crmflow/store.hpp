@@ -119,7 +119,13 @@ struct CaseChange {
   // Tokens of this case whose subscriptions (own and boundary) are all removed.
   std::vector<std::uint32_t> subscriptions_removed{};
   std::vector<HistoryEvent> history{};  // appended; sequence numbers assigned by the engine
+  // Appended to the outbox as pending; the store gives each its id (increasing) and ignores the
+  // delivery fields given.
   std::vector<Notification> outbox{};
+  // The delivery state of existing outbox entries of this case, by id: status, attempts,
+  // next_attempt, leased_until, sent_at and last_error are replaced; the other fields are not
+  // read. An id that is not an entry of this case fails the commit with not_found.
+  std::vector<Notification> deliveries{};
   // Other cases the same engine call changed (a case a `call` step started, cancelled or that
   // resumed its caller): committed in the same transaction as this one, each checked against its
   // own expected_row_version, all or nothing. Their own `linked` lists are empty (flattened).
@@ -137,6 +143,9 @@ struct TaskFilter {
   std::vector<std::string> groups{};
   // When non-empty (and user is empty): unassigned tasks offered to this group.
   std::string group{};
+  // When non-empty (and user and group are empty): a manager's view, every task offered to one
+  // of these groups, whoever holds it now.
+  std::vector<std::string> any_group{};
   std::optional<Instant> due_at_or_before{};
   std::size_t limit = 0;
   std::size_t offset = 0;
@@ -181,7 +190,8 @@ class Store {
 
   // Jobs. The first job by (due, id) that is due at `now` and not leased past `now`.
   [[nodiscard]] virtual Result<std::optional<JobRecord>> next_due_job(Instant now) = 0;
-  // The earliest due moment of any job, leased or not, or nullopt when there is none.
+  // The earliest moment at which next_due_job could return a job: a job's due moment, or the end
+  // of its lease when that is later. nullopt when there is no job.
   [[nodiscard]] virtual Result<std::optional<Instant>> next_due() = 0;
   // Leases the job until `until`, atomically: only when it exists and is not leased past `now`
   // (a lease that ran out, say of a worker that died, may be taken over). not_found when the job
@@ -204,6 +214,19 @@ class Store {
   // order within the case): those of one case, or of every case when `case_id` is kNoId.
   // Delivery (marking them sent or failed) comes with the notification channels.
   [[nodiscard]] virtual Result<std::vector<Notification>> outbox(CaseId case_id) = 0;
+
+  // Delivery. The first pending outbox entry whose next attempt is due at `now` (no
+  // next_attempt: due at once) and that is not leased past `now`, by (next_attempt, id) with
+  // "at once" first; nullopt when there is none.
+  [[nodiscard]] virtual Result<std::optional<Notification>> next_due_delivery(Instant now) = 0;
+  // The earliest moment at which next_due_delivery could return an entry (its next attempt, or
+  // the end of its lease when that is later; an entry due at once: its queue moment), nullopt
+  // when nothing is pending.
+  [[nodiscard]] virtual Result<std::optional<Instant>> next_delivery_due() = 0;
+  // Leases a pending entry until `until`, as lease_job does for jobs: not_found when there is no
+  // pending entry with that id (delivered, failed, or unknown), conflict when another worker
+  // holds it past `now`. A commit that records its delivery state ends the lease.
+  [[nodiscard]] virtual Status lease_delivery(std::uint64_t id, Instant now, Instant until) = 0;
 
   // Writes the change atomically. `conflict` when the stored row version is not
   // expected_row_version (or, for is_new, the case exists); `not_found` when an update names a

@@ -54,6 +54,10 @@ struct TaskQuery {
   std::string user{};
   // Only unassigned tasks offered to this group.
   std::string group{};
+  // A manager's view: every task offered to one of the groups this user manages
+  // (Directory::managed_groups), assigned or not; nothing when they manage none. Not read
+  // together with `user` or `group`.
+  std::string manager{};
   CaseId case_id = kNoId;
   std::string step_id{};
   // Only tasks with a due moment at or before the engine clock's now.

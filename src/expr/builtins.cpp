@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "crmflow/json.hpp"
 #include "expr/builtin_groups.hpp"
 #include "expr/display.hpp"
 #include "expr/operators.hpp"
@@ -15,7 +16,7 @@ namespace {
 constexpr std::uint8_t kAny = kVariadic;
 
 // In the order of enum Builtin.
-constexpr std::array<BuiltinInfo, 28> kBuiltins{{
+constexpr std::array<BuiltinInfo, 29> kBuiltins{{
     {"now", 0, 0, false},         {"today", 0, 0, false},         {"date", 1, 1, false},
     {"datetime", 1, 1, false},    {"duration", 1, 1, false},      {"days_between", 2, 2, false},
     {"lower", 1, 1, true},        {"upper", 1, 1, true},          {"trim", 1, 1, true},
@@ -26,9 +27,10 @@ constexpr std::array<BuiltinInfo, 28> kBuiltins{{
     {"floor", 1, 1, true},        {"ceil", 1, 1, true},           {"string", 1, 1, true},
     {"number", 1, 1, true},       {"is_defined", 1, 1, false},    {"coalesce", 1, kAny, true},
     {"format_date", 2, 3, false}, {"persian_digits", 1, 1, true}, {"not", 1, 1, true},
+    {"json", 1, 1, true},
 }};
 
-static_assert(kBuiltins.size() == static_cast<std::size_t>(Builtin::logical_not) + 1,
+static_assert(kBuiltins.size() == static_cast<std::size_t>(Builtin::json) + 1,
               "one BuiltinInfo per Builtin, in order");
 
 bool same_ignoring_ascii_case(std::string_view a, std::string_view b) {
@@ -171,6 +173,13 @@ Value call_builtin(Builtin builtin, std::span<const Value> args, EvalState& stat
       return Value{};
     case Builtin::logical_not:
       return apply_unary(Op::logical_not, args[0], state);
+    case Builtin::json: {
+      // JSON text of any value (plain style: dates as ISO 8601 strings), for templates that
+      // build a JSON body: `{"message": {{ json(text) }}}` quotes and escapes the text.
+      std::string text = to_json(args[0]);
+      if (!state.check_string(text.size())) return Value{};
+      return Value{std::move(text)};
+    }
     case Builtin::count:
     case Builtin::sum:
     case Builtin::min:

@@ -40,6 +40,7 @@ enum class Builtin : std::uint8_t {
   format_date,
   persian_digits,
   logical_not,
+  json,
 };
 
 struct BuiltinInfo {

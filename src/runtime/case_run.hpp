@@ -64,6 +64,10 @@ class CaseRun {
   Status complete_task(Task task, const Value& vars, std::string_view by);
   // Records a changed task (claim, unclaim, delegate) with its history event.
   Status update_task(Task task, EventType event, std::string_view by, Value data);
+  // Records a delivery attempt of one of this case's outbox entries: `entry` with its delivery
+  // fields as they are to be stored, and notification_sent or notification_failed when its
+  // status is final ({"channel", "to", "attempts"} and the receipt or the error).
+  void record_delivery(Notification entry, std::string_view receipt);
   // Withdraws everything and marks the case cancelled.
   Status cancel(std::string_view reason);
   // Resolves the oldest open incident at `step` and runs the step (or its choice of flow) again.

@@ -177,6 +177,10 @@ Result<std::vector<Task>> Engine::tasks(const TaskQuery& query) {
   filter.user = query.user;
   if (!query.user.empty()) filter.groups = impl_->directory().groups_of(query.user);
   filter.group = query.group;
+  if (query.user.empty() && query.group.empty() && !query.manager.empty()) {
+    filter.any_group = impl_->directory().managed_groups(query.manager);
+    if (filter.any_group.empty()) return std::vector<Task>{};
+  }
   if (query.overdue_only) filter.due_at_or_before = impl_->now();
   filter.limit = query.limit;
   filter.offset = query.offset;
@@ -185,6 +189,5 @@ Result<std::vector<Task>> Engine::tasks(const TaskQuery& query) {
 
 Result<std::vector<HistoryEvent>> Engine::history(CaseId id) { return store_.history(id); }
 
-Result<std::optional<Instant>> Engine::next_due() { return store_.next_due(); }
 
 }  // namespace crmflow

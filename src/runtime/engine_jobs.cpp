@@ -3,6 +3,8 @@
 // outside any run, and its outcome applied to the case as it is then.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <exception>
 
 #include "crmflow/engine.hpp"
@@ -65,16 +67,86 @@ Status fire_trigger(runtime::EngineCore& core, Store& store, const JobRecord& jo
   return {};
 }
 
+// Fires one due job in a commit of its own. `raced`: the commit lost to another call on the
+// case (or another worker fired the job): look at the store again.
+Status fire_job(runtime::EngineCore& core, Store& store, const HandlerRegistry& handlers,
+                const JobRecord& job, bool& raced) {
+  if (job.kind == JobKind::trigger) {
+    // A trigger belongs to no case: the lease taken by the caller is what keeps two workers
+    // from firing one occurrence twice; the started case's commit removes it.
+    return fire_trigger(core, store, job);
+  }
+  auto loaded = core.load(job.case_id);
+  if (!loaded) return std::move(loaded).error();
+  // While a job fires the clock reads its due moment (spec: Time).
+  const runtime::RunEnvironment env = core.environment(job.due);
+  runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
+  switch (job.kind) {
+    case JobKind::timer: {
+      auto moved = run.fire_timer(job);
+      if (!moved) return std::move(moved).error();
+      break;
+    }
+    case JobKind::service: {
+      auto call = run.service_call(job);
+      if (!call) return std::move(call).error();
+      if (!call->has_value()) break;  // commit the removal or the incident
+      const HandlerResult outcome = call_handler(handlers, **call);
+      // The outcome is applied to the case as it is now; a lost race applies it again to the
+      // case as the winner left it (the handler is not called twice).
+      return runtime::rerun_lost_races([&](bool& lost) -> Status {
+        auto reloaded = core.load(job.case_id);
+        if (!reloaded) return std::move(reloaded).error();
+        runtime::CaseRun after{*reloaded->plan, std::move(reloaded->record), env, false};
+        if (auto a = after.finish_service(job, outcome); !a) return std::move(a).error();
+        if (auto s = after.run(); !s) return s;
+        return core.commit(after, &lost);
+      });
+    }
+    case JobKind::boundary_timer: {
+      auto moved = run.fire_boundary_timer(job);
+      if (!moved) return std::move(moved).error();
+      break;
+    }
+    case JobKind::alarm: {
+      auto fired_alarm = run.fire_alarm(job);
+      if (!fired_alarm) return std::move(fired_alarm).error();
+      break;
+    }
+    case JobKind::trigger:  // fired above
+    case JobKind::delivery:
+      return internal_error(fmt::format("job {} of case {}: jobs of kind '{}' are not run by this "
+                                        "engine version (deliveries live in the outbox)",
+                                        job.id, job.case_id, static_cast<int>(job.kind)));
+  }
+  if (auto s = run.run(); !s) return s;
+  return core.commit(run, &raced);
+}
+
+std::string describe_job(const JobRecord& job) {
+  if (job.kind == JobKind::trigger) {
+    return fmt::format("trigger job {} (process '{}' version {}, occurrence {})", job.id,
+                       job.process_id, job.version, job.occurrence);
+  }
+  return fmt::format("job {} of case {}", job.id, job.case_id);
+}
+
 }  // namespace
 
-Result<std::size_t> Engine::run_due(Instant now) {
-  std::size_t fired = 0;
+Result<std::size_t> Engine::run_due(Instant now, const RunDueOptions& options) {
+  std::size_t done = 0;
+  auto more = [&] {
+    return !options.stop.stop_requested() && (options.max_items == 0 || done < options.max_items);
+  };
   int races = 0;
-  for (;;) {
+  while (more()) {
     auto next = store_.next_due_job(now);
     if (!next) return std::move(next).error();
     if (!next->has_value()) break;
     const JobRecord job = **next;
+    // Service handlers and triggers take time or cannot be undone: a lease keeps other workers
+    // off the job meanwhile. Timers and alarms are guarded by their case's row version.
+    bool leased = false;
     if (job.kind == JobKind::service || job.kind == JobKind::trigger) {
       if (auto s = store_.lease_job(job.id, now, now + options_.limits.job_lease); !s) {
         // Another worker finished it, or runs it now.
@@ -83,72 +155,54 @@ Result<std::size_t> Engine::run_due(Instant now) {
         }
         return std::move(s).error();
       }
+      leased = true;
     }
-    if (job.kind == JobKind::trigger) {
-      // A trigger belongs to no case: the lease above is what keeps two workers from firing
-      // one occurrence twice; the started case's commit removes it.
-      if (auto s = fire_trigger(*impl_, store_, job); !s) return std::move(s).error();
-      ++fired;
-      continue;
-    }
-    auto loaded = impl_->load(job.case_id);
-    if (!loaded) return std::move(loaded).error();
-    // While a job fires the clock reads its due moment (spec: Time).
-    const runtime::RunEnvironment env = impl_->environment(job.due);
-    runtime::CaseRun run{*loaded->plan, std::move(loaded->record), env, false};
-    switch (job.kind) {
-      case JobKind::timer: {
-        auto moved = run.fire_timer(job);
-        if (!moved) return std::move(moved).error();
-        break;
-      }
-      case JobKind::service: {
-        auto call = run.service_call(job);
-        if (!call) return std::move(call).error();
-        if (!call->has_value()) break;  // commit the removal or the incident
-        const HandlerResult outcome = call_handler(handlers_, **call);
-        // The outcome is applied to the case as it is now; a lost race applies it again to the
-        // case as the winner left it (the handler is not called twice).
-        auto applied = runtime::rerun_lost_races([&](bool& raced) -> Status {
-          auto reloaded = impl_->load(job.case_id);
-          if (!reloaded) return std::move(reloaded).error();
-          runtime::CaseRun after{*reloaded->plan, std::move(reloaded->record), env, false};
-          if (auto a = after.finish_service(job, outcome); !a) return std::move(a).error();
-          if (auto s = after.run(); !s) return s;
-          return impl_->commit(after, &raced);
-        });
-        if (!applied) return std::move(applied).error();
-        ++fired;
-        continue;
-      }
-      case JobKind::boundary_timer: {
-        auto moved = run.fire_boundary_timer(job);
-        if (!moved) return std::move(moved).error();
-        break;
-      }
-      case JobKind::alarm: {
-        auto fired_alarm = run.fire_alarm(job);
-        if (!fired_alarm) return std::move(fired_alarm).error();
-        break;
-      }
-      case JobKind::trigger:  // fired above
-      case JobKind::delivery:
-        return internal_error(
-            fmt::format("job {} of case {}: this engine version cannot run "
-                        "jobs of this kind yet",
-                        job.id, job.case_id));
-    }
-    if (auto s = run.run(); !s) return std::move(s).error();
     bool raced = false;
-    if (auto s = impl_->commit(run, &raced); !s) {
+    Status fired = fire_job(*impl_, store_, handlers_, job, raced);
+    if (!fired && raced && ++races < runtime::kRaceAttempts * 64) {
       // Another call changed the case meanwhile (or another worker fired this job): look again;
       // the job fires on the new state if it is still there.
-      if (raced && ++races < runtime::kRaceAttempts * 64) continue;
-      return std::move(s).error();
+      continue;
     }
-    ++fired;
+    if (!fired) {
+      if (fired.error().code == ErrorCode::unavailable) return std::move(fired).error();
+      // Set the job aside so that it does not block those due after it; it is due again when
+      // the lease ends, and fires then if what failed has been mended.
+      if (!leased) {
+        auto aside = store_.lease_job(job.id, now, now + options_.limits.job_lease);
+        if (!aside && aside.error().code == ErrorCode::unavailable) {
+          return std::move(aside).error();
+        }
+      }
+      if (options_.log) {
+        options_.log(LogRecord{LogLevel::error, "job_failed", job.case_id,
+                               fmt::format("{} could not be fired ({}: {}); it is tried again "
+                                           "in {} s",
+                                           describe_job(job), to_string(fired.error().code),
+                                           fired.error().message,
+                                           std::chrono::duration_cast<std::chrono::seconds>(
+                                               options_.limits.job_lease)
+                                               .count())});
+      }
+    }
+    ++done;
   }
-  return fired;
+  if (options_.channels != nullptr) {
+    auto delivered = deliver_due(now, options, done);
+    if (!delivered) return std::move(delivered).error();
+  }
+  return done;
+}
+
+Result<std::optional<Instant>> Engine::next_due() {
+  auto jobs = store_.next_due();
+  if (!jobs) return jobs;
+  if (options_.channels == nullptr) return jobs;
+  auto deliveries = store_.next_delivery_due();
+  if (!deliveries) return deliveries;
+  if (!jobs->has_value()) return deliveries;
+  if (!deliveries->has_value()) return jobs;
+  return std::optional<Instant>{std::min(**jobs, **deliveries)};
 }
 
 }  // namespace crmflow

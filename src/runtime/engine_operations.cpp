@@ -1,6 +1,7 @@
 // The Engine calls that change cases: task operations, cancel, retry, messages, signals and jobs.
 // Each one loads the case, applies itself through a CaseRun and commits once.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -171,6 +172,50 @@ Status Engine::delegate(TaskId id, std::string_view by, std::string_view to) {
     open->task.assignee = std::string{to};
     return apply_task_change(*impl_, *open, EventType::task_delegated, by,
                              Value::Object{{"to", std::string{to}}}, raced);
+  });
+}
+
+namespace {
+
+// A manager of one of the task's candidate groups.
+Status may_reassign(const Task& task, std::string_view by, const Directory& directory) {
+  if (auto s = check_user(by, directory, "reassign", task); !s) return s;
+  for (const std::string& group : directory.managed_groups(by)) {
+    if (contains(task.candidate_groups, group)) return {};
+  }
+  if (task.candidate_groups.empty()) {
+    return not_authorized(fmt::format(
+        "reassign {}: it is offered to no group, so no manager may reassign it", describe(task)));
+  }
+  return not_authorized(fmt::format("reassign {}: user '{}' manages none of its groups ({})",
+                                    describe(task), by, fmt::join(task.candidate_groups, ", ")));
+}
+
+}  // namespace
+
+Status Engine::reassign(TaskId id, const ReassignOptions& options) {
+  return runtime::rerun_lost_races([&](bool& raced) -> Status {
+    auto open = open_task(store_, *impl_, id, "reassign");
+    if (!open) return std::move(open).error();
+    if (options.admin_override) {
+      if (options.by.empty()) {
+        return not_authorized(
+            fmt::format("reassign {}: say who acts ('by')", describe(open->task)));
+      }
+    } else if (auto s = may_reassign(open->task, options.by, impl_->directory()); !s) {
+      return s;
+    }
+    if (!options.to.empty() && !impl_->directory().has_user(options.to)) {
+      return invalid_input(fmt::format("reassign {}: user '{}' is unknown to the directory",
+                                       describe(open->task), options.to));
+    }
+    if (open->task.assignee == options.to) return {};
+    Value::Object data{{"from", open->task.assignee}, {"reassigned", true}};
+    if (!options.to.empty()) data.emplace("to", options.to);
+    open->task.assignee = options.to;
+    const EventType event =
+        options.to.empty() ? EventType::task_unclaimed : EventType::task_delegated;
+    return apply_task_change(*impl_, *open, event, options.by, std::move(data), raced);
   });
 }
 

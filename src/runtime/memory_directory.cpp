@@ -6,7 +6,19 @@ namespace crmflow {
 
 void MemoryDirectory::add_user(std::string user, std::vector<std::string> groups,
                                std::map<std::string, std::string, std::less<>> addresses) {
-  users_[std::move(user)] = User{std::move(groups), std::move(addresses)};
+  users_[std::move(user)] = User{std::move(groups), std::move(addresses), {}};
+}
+
+bool MemoryDirectory::set_managed_groups(std::string_view user, std::vector<std::string> groups) {
+  auto found = users_.find(user);
+  if (found == users_.end()) return false;
+  found->second.managed_groups = std::move(groups);
+  return true;
+}
+
+std::vector<std::string> MemoryDirectory::managed_groups(std::string_view user) const {
+  auto found = users_.find(user);
+  return found == users_.end() ? std::vector<std::string>{} : found->second.managed_groups;
 }
 
 bool MemoryDirectory::has_user(std::string_view user) const { return users_.count(user) != 0; }

@@ -17,6 +17,7 @@
 #include <csignal>
 #include <exception>
 #include <optional>
+#include <stop_token>
 #include <utility>
 
 namespace crmflow {
@@ -46,9 +47,9 @@ Status check_options(const RunnerOptions& options) {
 
 // run_due with anything thrown (memory exhaustion, a bug) turned into an error: a pass must
 // always report back to the loop, or stopping would wait for it for ever.
-Result<std::size_t> fire_due(Engine& engine, Instant now) {
+Result<std::size_t> fire_due(Engine& engine, Instant now, std::stop_token stop) {
   try {
-    return engine.run_due(now);
+    return engine.run_due(now, {.stop = std::move(stop)});
   } catch (const std::exception& e) {
     return internal_error(fmt::format("runner: run_due threw: {}", e.what()));
   } catch (...) {
@@ -114,6 +115,8 @@ class Runner::Loop {
   std::optional<asio::thread_pool> pool_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> wake_pending_{false};
+  // Requested when stopping begins: passes in flight end after the job they are firing.
+  std::stop_source passes_stop_;
 
   // The loop thread's own state.
   bool stopping_ = false;
@@ -191,6 +194,7 @@ void Runner::Loop::await_signal() {
 void Runner::Loop::begin_stop() {
   if (stopping_) return;
   stopping_ = true;
+  passes_stop_.request_stop();
   timer_.cancel();
   boost::system::error_code ignored;
   signals_.cancel(ignored);
@@ -231,8 +235,8 @@ void Runner::Loop::look() {
 void Runner::Loop::start_pass() {
   ++running_;
   const Instant now = clock_->now();
-  asio::post(*pool_, [this, now] {
-    Result<std::size_t> fired = fire_due(engine_, now);
+  asio::post(*pool_, [this, now, stop = passes_stop_.get_token()] {
+    Result<std::size_t> fired = fire_due(engine_, now, stop);
     asio::post(io_, [this, now, fired = std::move(fired)] { pass_ended(now, fired); });
   });
 }

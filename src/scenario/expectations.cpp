@@ -155,13 +155,15 @@ std::string ScenarioRun::check(const Action& action) {
   }
   if (expect.worklist) {
     TaskQuery query;
-    query.user = expect.worklist->user;
+    (expect.worklist->manager ? query.manager : query.user) = expect.worklist->user;
     Result<std::vector<Task>> tasks = engine_->tasks(query);
     if (!tasks) return refused_text(tasks.error());
     std::vector<std::string> steps;
     for (const Task& t : *tasks) steps.push_back(t.step_id);
-    add(compare_sets(fmt::format("worklist of {}", expect.worklist->user), expect.worklist->steps,
-                     steps));
+    add(compare_sets(fmt::format("{} of {}",
+                                 expect.worklist->manager ? "manager's view" : "worklist",
+                                 expect.worklist->user),
+                     expect.worklist->steps, steps));
   }
   if (expect.sent) add(check_sent(*expect.sent));
   if (expect.sent_count &&

@@ -32,6 +32,7 @@ const std::vector<ActionRule>& action_rules() {
       {ActionKind::claim, "claim", {"by", "case", "task"}},
       {ActionKind::unclaim, "unclaim", {"by", "case", "task"}},
       {ActionKind::delegate, "delegate", {"by", "to", "case", "task"}},
+      {ActionKind::reassign, "reassign", {"by", "to", "case", "task"}},
       {ActionKind::message, "message", {"key", "vars"}},
       {ActionKind::signal, "signal", {"vars"}},
       {ActionKind::advance, "advance", {}},
@@ -225,6 +226,9 @@ std::optional<Action> Reader::read_action(const Node& item, CaseScope& cases,
   if (rule.kind == ActionKind::claim && item.find("by") == nullptr) {
     fields_.error(item, "claim: 'by' is required: the user who claims the task");
   }
+  if (rule.kind == ActionKind::reassign && item.find("by") == nullptr) {
+    fields_.error(item, "reassign: 'by' is required: the manager who reassigns the task");
+  }
   if (fields_.count() != before) return std::nullopt;
 
   if (rule.kind == ActionKind::expect_error) {
@@ -284,6 +288,7 @@ void Reader::read_action_target(const Node& item, const Node& value, Action& act
     case ActionKind::claim:
     case ActionKind::unclaim:
     case ActionKind::delegate:
+    case ActionKind::reassign:
     case ActionKind::retry: {
       const auto step = fields_.non_empty_text(value, name, name);
       if (!step) return;

@@ -19,7 +19,7 @@ constexpr std::string_view kEngineWideFields[] = {"case", "worklist", "sent", "s
                                                   "cases"};
 constexpr std::string_view kTaskFields[] = {"step",  "assignee", "groups",
                                             "users", "due",      "priority"};
-constexpr std::string_view kWorklistFields[] = {"user", "steps"};
+constexpr std::string_view kWorklistFields[] = {"user", "manager", "steps"};
 constexpr std::string_view kSentFields[] = {"channel", "to", "contains", "text", "subject"};
 constexpr std::string_view kIncidentFields[] = {"step", "contains"};
 constexpr std::string_view kCasesFields[] = {"process", "status", "count"};
@@ -98,16 +98,19 @@ std::optional<Expectation> Reader::read_expectation(const Node& node,
       if (!fields_.expect_map(value, "expect", field)) continue;
       fields_.check_fields(value, "expect: worklist", kWorklistFields);
       const Node* user = value.find("user");
+      const Node* manager = value.find("manager");
       const Node* steps = value.find("steps");
-      if (user == nullptr || steps == nullptr) {
+      if ((user == nullptr) == (manager == nullptr) || steps == nullptr) {
         fields_.error(value,
-                      "expect: worklist: give both 'user' and 'steps' "
+                      "expect: worklist: give 'steps' and one of 'user' or 'manager' "
                       "({user: ali, steps: [reception]})");
         continue;
       }
-      auto name = fields_.non_empty_text(*user, "expect: worklist", "user");
+      const bool managed = manager != nullptr;
+      auto name = fields_.non_empty_text(managed ? *manager : *user, "expect: worklist",
+                                         managed ? "manager" : "user");
       auto ids = read_steps(*steps, "expect: worklist", "steps", "", false, true);
-      if (name && ids) out.worklist = ExpectedWorklist{*name, *ids};
+      if (name && ids) out.worklist = ExpectedWorklist{*name, managed, *ids};
     } else if (field == "vars") {
       if (auto vars = fields_.object(value, "expect", field)) out.vars = vars->as_object();
     } else if (field == "progress") {

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "model/source_file.hpp"
+#include "notify/delivery_config_reader.hpp"
 #include "scenario/reader.hpp"
 #include "time/iso8601.hpp"
 #include "yaml/reader.hpp"
@@ -50,7 +51,12 @@ void Reader::read(const Node& root, ScenarioFile& file) {
     if (fields_.expect_map(*node, "scenario file", "handlers")) {
       for (const Node::Entry& entry : node->entries()) {
         const std::string owner = "handler '" + entry.key.scalar() + "'";
-        if (auto handler = read_handler(entry.value, owner)) {
+        if (entry.value.is_mapping() && entry.value.find("type") != nullptr) {
+          if (auto handler = notify::read_handler_form(entry.value, entry.key.scalar(), fields_,
+                                                       folder_)) {
+            file.external_handlers[entry.key.scalar()] = *std::move(handler);
+          }
+        } else if (auto handler = read_handler(entry.value, owner)) {
           file.handlers[entry.key.scalar()] = std::move(handler);
         }
       }

@@ -139,6 +139,9 @@ void Reader::read_users(const Node& node, ScenarioFile& file) {
           }
         }
         user.groups = std::move(*groups);
+      } else if (name == "manages") {
+        auto groups = fields_.text_list(field.value, owner, "manages");
+        if (groups) user.manages = std::move(*groups);
       } else if (auto address = fields_.non_empty_text(field.value, owner, name)) {
         user.addresses[name] = std::move(*address);  // the address on the channel `name`
       }

@@ -17,6 +17,7 @@
 
 #include "crmflow/calendar.hpp"
 #include "crmflow/error.hpp"
+#include "crmflow/handler.hpp"
 #include "crmflow/process.hpp"
 #include "crmflow/time.hpp"
 #include "crmflow/value.hpp"
@@ -39,6 +40,7 @@ struct User {
   std::string name;
   std::vector<std::string> groups;
   std::map<std::string, std::string> addresses;  // channel -> address (sms, email, ...)
+  std::vector<std::string> manages;              // the groups whose tasks they manage
 };
 
 // A fake service handler: `{returns: MAP}`, `{error: CODE}` (a business error), or
@@ -58,6 +60,7 @@ enum class ActionKind : std::uint8_t {
   claim,
   unclaim,
   delegate,
+  reassign,  // docs/scenarios.md: a manager gives the task to another user (or back to its group)
   message,
   signal,
   advance,
@@ -89,6 +92,7 @@ struct ExpectedTask {
 
 struct ExpectedWorklist {
   std::string user;
+  bool manager = false;  // `manager: U`: U's manager's view (docs/scenarios.md), not `user: U`
   std::vector<std::string> steps;  // a step once per task, order ignored
 };
 
@@ -147,7 +151,7 @@ struct Action {
   std::optional<std::int64_t> version;      // start
   std::optional<std::string> case_alias;    // `case`: the case acted on or checked
   std::optional<std::int64_t> task;         // `task: N`, 1-based
-  std::optional<std::string> to;            // delegate
+  std::optional<std::string> to;            // delegate, reassign
   std::optional<std::string> reason;        // cancel
   Duration advance;                         // advance
   DateTime moment;                          // at
@@ -171,6 +175,9 @@ struct ScenarioFile {
   bool sqlite = false;      // `store: sqlite`
   std::vector<User> users;  // in the order written
   std::map<std::string, std::shared_ptr<const FakeHandler>> handlers;
+  // Handlers written in the `--handlers` form (`{type: http | command, ...}`; docs/scenarios.md):
+  // real programs and web hooks, called as the runner would call them.
+  std::map<std::string, Handler> external_handlers;
   std::vector<Scenario> scenarios;
 };
 

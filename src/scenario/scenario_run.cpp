@@ -58,6 +58,7 @@ ScenarioRun::ScenarioRun(const ScenarioFile& file) : file_(file), clock_(file.cl
     std::map<std::string, std::string, std::less<>> addresses(user.addresses.begin(),
                                                               user.addresses.end());
     directory_.add_user(user.name, user.groups, std::move(addresses));
+    directory_.set_managed_groups(user.name, user.manages);
   }
   auto store = ScratchStore::open(file.sqlite);
   if (!store) {
@@ -81,6 +82,7 @@ void ScenarioRun::start_engine() {
       return fake_result(*handler, job.attempt);
     });
   }
+  for (const auto& [name, handler] : file.external_handlers) engine_->handlers().add(name, handler);
 }
 
 ScenarioRun::Outcome ScenarioRun::restart() {
@@ -181,6 +183,7 @@ ScenarioRun::Outcome ScenarioRun::apply(const Action& action) {
     case ActionKind::claim:
     case ActionKind::unclaim:
     case ActionKind::delegate:
+    case ActionKind::reassign:
       return act_on_task(action);
     case ActionKind::message: {
       auto reached = engine_->correlate(action.target, action.key.value_or(""), vars);
@@ -318,6 +321,9 @@ ScenarioRun::Outcome ScenarioRun::act_on_task(const Action& action) {
   if (action.kind == ActionKind::unclaim) return {engine_->unclaim(task->id, by), {}};
   if (action.kind == ActionKind::delegate) {
     return {engine_->delegate(task->id, by, action.to.value_or("")), {}};
+  }
+  if (action.kind == ActionKind::reassign) {
+    return {engine_->reassign(task->id, {.by = by, .to = action.to.value_or("")}), {}};
   }
   CompleteOptions options;
   options.by = by;

@@ -78,6 +78,13 @@ std::optional<TaskStatus> parse_task_status(std::string_view text) noexcept {
   return std::nullopt;
 }
 
+std::optional<DeliveryStatus> parse_delivery_status(std::string_view text) noexcept {
+  for (DeliveryStatus s : {DeliveryStatus::pending, DeliveryStatus::sent, DeliveryStatus::failed}) {
+    if (to_string(s) == text) return s;
+  }
+  return std::nullopt;
+}
+
 VariablesText encode_variables(const Value& variables) {
   VariablesText text{to_json(variables), std::nullopt};
   if (needs_typed(variables)) text.typed = to_json(variables, JsonStyle::typed);

@@ -12,6 +12,7 @@
 
 #include "crmflow/error.hpp"
 #include "crmflow/history.hpp"
+#include "crmflow/notification.hpp"
 #include "crmflow/store.hpp"
 #include "crmflow/task.hpp"
 #include "crmflow/value.hpp"
@@ -29,6 +30,8 @@ std::optional<JobKind> parse_job_kind(std::string_view text) noexcept;
 std::string_view to_text(SubscriptionKind kind) noexcept;
 std::optional<SubscriptionKind> parse_subscription_kind(std::string_view text) noexcept;
 std::optional<TaskStatus> parse_task_status(std::string_view text) noexcept;
+// The names of to_string(DeliveryStatus): "pending", "sent", "failed".
+std::optional<DeliveryStatus> parse_delivery_status(std::string_view text) noexcept;
 
 // A case's variables in the two columns that hold them: `plain` JSON always (what json_extract
 // queries: dates read as ISO 8601 strings), and the typed JSON only when the plain text would

@@ -217,12 +217,15 @@ void write_history(Connection& c, const EncodedChange& e) {
   s->exec();
 }
 
+// Appends the change's notifications as pending entries; SQLite gives each its id (the rowid:
+// increasing, since outbox rows are never deleted).
 void write_outbox(Connection& c, const CaseChange& change) {
   for (const Notification& n : change.outbox) {
-    static const std::string kInsert = std::string{"INSERT INTO outbox ("} +
-                                       sqlite::kNotificationColumns +
-                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-    Use s{c.statement(kInsert)};
+    Use s{c.statement(
+        "INSERT INTO outbox (case_id, step_id, channel, recipient, subject, text, "
+        "idempotency_key, queued_at, segments, status, attempts, next_attempt, leased_until, "
+        "sent_at, last_error) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, NULL, NULL, NULL, '')")};
     sqlite::bind_id(*s, 1, n.case_id);
     s->bind(2, n.step_id);
     s->bind(3, n.channel);
@@ -231,8 +234,32 @@ void write_outbox(Connection& c, const CaseChange& change) {
     s->bind(6, n.text);
     s->bind(7, n.idempotency_key);
     sqlite::bind_instant(*s, 8, n.at);
+    s->bind(9, n.segments);
     s->exec();
   }
+}
+
+// Records the delivery state of existing entries of the change's case. not_found for an id that
+// is not one of them (the caller's transaction then rolls back whatever was written).
+Status write_deliveries(Connection& c, const CaseChange& change) {
+  for (const Notification& d : change.deliveries) {
+    Use s{c.statement(
+        "UPDATE outbox SET status = ?3, attempts = ?4, next_attempt = ?5, leased_until = ?6, "
+        "sent_at = ?7, last_error = ?8 WHERE id = ?1 AND case_id = ?2")};
+    sqlite::bind_id(*s, 1, d.id);
+    sqlite::bind_id(*s, 2, change.record.id);
+    s->bind(3, std::string{to_string(d.status)});
+    s->bind(4, d.attempts);
+    sqlite::bind_instant(*s, 5, d.next_attempt);
+    sqlite::bind_instant(*s, 6, d.leased_until);
+    sqlite::bind_instant(*s, 7, d.sent_at);
+    s->bind(8, d.last_error);
+    if (s->exec() == 0) {
+      return not_found("notification " + std::to_string(d.id) + " is not in the outbox of case " +
+                       std::to_string(change.record.id));
+    }
+  }
+  return {};
 }
 
 // Writes a checked change, in MemoryStore's order: the case, tasks, jobs, subscriptions,
@@ -264,6 +291,12 @@ Status SqliteStore::commit(const CaseChange& change) {
     // Every case is checked before any is written: all or nothing (a refusal rolls back).
     for (const EncodedChange& e : encoded) {
       if (auto s = check_case(*impl_, *e.change); !s) return s;
+    }
+    // Deliveries first, so that they can name only entries that existed before this commit (as
+    // in MemoryStore, which checks them with the row versions). One that is not its case's
+    // returns before the commit: the transaction rolls back, nothing is written.
+    for (const EncodedChange& e : encoded) {
+      if (auto s = write_deliveries(*impl_, *e.change); !s) return s;
     }
     for (const EncodedChange& e : encoded) {
       if (auto s = write_change(*impl_, e); !s) return s;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,6 +54,10 @@ std::string build_open_tasks(unsigned filters) {
     sql +=
         " AND assignee = '' AND id IN (SELECT c.task_id FROM task_candidates c "
         "WHERE c.kind = 'group' AND c.name = :group)";
+  } else if ((filters & sqlite::kTaskByAnyGroup) != 0) {
+    sql +=
+        " AND id IN (SELECT c.task_id FROM task_candidates c "
+        "WHERE c.kind = 'group' AND c.name IN (SELECT value FROM json_each(:groups)))";
   }
   sql += " ORDER BY priority DESC, due IS NULL, due, id LIMIT :limit OFFSET :offset";
   return sql;
@@ -100,6 +105,53 @@ const std::string& next_due_job_sql() {
       std::string{"SELECT "} + kJobColumns +
       " FROM jobs WHERE due <= ?1 AND (leased_until IS NULL OR leased_until <= ?1) "
       "ORDER BY due, id LIMIT 1";
+  return kSql;
+}
+
+const std::string& next_due_sql() {
+  // The first unleased job in (due, id) order (the walk along jobs_by_due stops at it: the
+  // leased jobs before it are few), and every leased job through its partial index, at the later
+  // of its due moment and its lease's end.
+  static const std::string kSql =
+      "SELECT min(moment) FROM ("
+      "SELECT moment FROM (SELECT due AS moment FROM jobs WHERE leased_until IS NULL "
+      "ORDER BY due, id LIMIT 1) "
+      "UNION ALL SELECT max(due, leased_until) FROM jobs WHERE leased_until IS NOT NULL)";
+  return kSql;
+}
+
+const std::string& next_due_delivery_sql() {
+  // Two searches of the queue index, each giving at most one row: the first entry due at once
+  // (next_attempt IS NULL, in id order), and the first retry due by now; of those the first in
+  // (next_attempt, id) order, where SQLite sorts NULL first. One OR of the two would walk every
+  // pending entry when none is due.
+  static const std::string kSql =
+      std::string{"SELECT * FROM (SELECT "} + kNotificationColumns +
+      " FROM outbox WHERE status = 'pending' AND next_attempt IS NULL "
+      "AND (leased_until IS NULL OR leased_until <= ?1) ORDER BY id LIMIT 1) "
+      "UNION ALL SELECT * FROM (SELECT " +
+      kNotificationColumns +
+      " FROM outbox WHERE status = 'pending' AND next_attempt <= ?1 "
+      "AND (leased_until IS NULL OR leased_until <= ?1) ORDER BY next_attempt, id LIMIT 1) "
+      "ORDER BY next_attempt, id LIMIT 1";
+  return kSql;
+}
+
+const std::string& next_delivery_due_sql() {
+  // The minimum of three parts, each reading a row or a few: the first unleased entry due at once
+  // by queue moment (INDEXED BY: SQLite would rather search outbox_pending and sort every entry
+  // due at once); the first unleased retry by next attempt; the leased entries, each at the later
+  // of its moment and its lease's end.
+  static const std::string kSql =
+      "SELECT min(moment) FROM ("
+      "SELECT moment FROM (SELECT queued_at AS moment FROM outbox INDEXED BY outbox_at_once "
+      "WHERE status = 'pending' AND next_attempt IS NULL AND leased_until IS NULL "
+      "ORDER BY queued_at LIMIT 1) "
+      "UNION ALL SELECT moment FROM (SELECT next_attempt AS moment FROM outbox "
+      "WHERE status = 'pending' AND next_attempt IS NOT NULL AND leased_until IS NULL "
+      "ORDER BY next_attempt, id LIMIT 1) "
+      "UNION ALL SELECT max(ifnull(next_attempt, queued_at), leased_until) FROM outbox "
+      "WHERE status = 'pending' AND leased_until IS NOT NULL)";
   return kSql;
 }
 
@@ -169,11 +221,12 @@ Result<std::vector<Task>> SqliteStore::open_tasks(const TaskFilter& filter) {
   return impl_->run("listing tasks", [&]() -> Result<std::vector<Task>> {
     const bool by_user = !filter.user.empty();
     const bool by_group = !by_user && !filter.group.empty();
-    const unsigned filters = (filter.case_id != kNoId ? sqlite::kTaskByCase : 0) |
-                             (filter.step_id.empty() ? 0 : sqlite::kTaskByStep) |
-                             (filter.due_at_or_before ? sqlite::kTaskByDue : 0) |
-                             (by_user ? sqlite::kTaskByUser : 0) |
-                             (by_group ? sqlite::kTaskByGroup : 0);
+    const bool by_any_group = !by_user && !by_group && !filter.any_group.empty();
+    const unsigned filters =
+        (filter.case_id != kNoId ? sqlite::kTaskByCase : 0) |
+        (filter.step_id.empty() ? 0 : sqlite::kTaskByStep) |
+        (filter.due_at_or_before ? sqlite::kTaskByDue : 0) | (by_user ? sqlite::kTaskByUser : 0) |
+        (by_group ? sqlite::kTaskByGroup : 0) | (by_any_group ? sqlite::kTaskByAnyGroup : 0);
     Use s{impl_->statement(sqlite::open_tasks_sql(filters))};
     if (filter.case_id != kNoId) sqlite::bind_id(*s, s->getIndex(":case"), filter.case_id);
     if (!filter.step_id.empty()) s->bind(":step", filter.step_id);
@@ -183,6 +236,7 @@ Result<std::vector<Task>> SqliteStore::open_tasks(const TaskFilter& filter) {
       s->bind(":groups", sqlite::encode_names(filter.groups));
     }
     if (by_group) s->bind(":group", filter.group);
+    if (by_any_group) s->bind(":groups", sqlite::encode_names(filter.any_group));
     s->bind(":limit", sql_limit(filter.limit));
     s->bind(":offset", static_cast<std::int64_t>(filter.offset));
     return read_rows(*s, sqlite::read_task);
@@ -200,11 +254,20 @@ Result<std::optional<JobRecord>> SqliteStore::next_due_job(Instant now) {
   });
 }
 
+namespace {
+
+// The moment in the one row of `s` (a min() that is NULL when there is none).
+std::optional<Instant> optional_moment(SQLite::Statement& s) {
+  if (!s.executeStep() || s.getColumn(0).isNull()) return std::nullopt;
+  return sqlite::from_millis(s.getColumn(0).getInt64());
+}
+
+}  // namespace
+
 Result<std::optional<Instant>> SqliteStore::next_due() {
   return impl_->run("finding the next due moment", [&]() -> Result<std::optional<Instant>> {
-    Use s{impl_->statement("SELECT min(due) FROM jobs")};
-    if (!s->executeStep() || s->getColumn(0).isNull()) return std::optional<Instant>{};
-    return std::optional<Instant>{sqlite::from_millis(s->getColumn(0).getInt64())};
+    Use s{impl_->statement(sqlite::next_due_sql())};
+    return optional_moment(*s);
   });
 }
 
@@ -256,9 +319,25 @@ Result<std::vector<Notification>> SqliteStore::outbox(CaseId case_id) {
         std::string{"SELECT "} + sqlite::kNotificationColumns + " FROM outbox ORDER BY case_id, id";
     Use s{impl_->statement(case_id == kNoId ? kAll : kOne)};
     if (case_id != kNoId) sqlite::bind_id(*s, 1, case_id);
-    std::vector<Notification> out;
-    while (s->executeStep()) out.push_back(sqlite::read_notification(*s));
-    return out;
+    return read_rows(*s, sqlite::read_notification);
+  });
+}
+
+Result<std::optional<Notification>> SqliteStore::next_due_delivery(Instant now) {
+  return impl_->run("finding the next due delivery", [&]() -> Result<std::optional<Notification>> {
+    Use s{impl_->statement(sqlite::next_due_delivery_sql())};
+    sqlite::bind_instant(*s, 1, now);
+    if (!s->executeStep()) return std::optional<Notification>{};
+    auto entry = sqlite::read_notification(*s);
+    if (!entry) return std::move(entry).error();
+    return std::optional<Notification>{std::move(*entry)};
+  });
+}
+
+Result<std::optional<Instant>> SqliteStore::next_delivery_due() {
+  return impl_->run("finding the next delivery moment", [&]() -> Result<std::optional<Instant>> {
+    Use s{impl_->statement(sqlite::next_delivery_due_sql())};
+    return optional_moment(*s);
   });
 }
 

@@ -130,16 +130,27 @@ Result<Subscription> read_subscription(const SQLite::Statement& s) {
   return sub;
 }
 
-Notification read_notification(const SQLite::Statement& s) {
+Result<Notification> read_notification(const SQLite::Statement& s) {
   Notification n;
-  n.case_id = unsigned_int(s.getColumn(0));
-  n.step_id = s.getColumn(1).getString();
-  n.channel = s.getColumn(2).getString();
-  n.to = s.getColumn(3).getString();
-  n.subject = s.getColumn(4).getString();
-  n.text = s.getColumn(5).getString();
-  n.idempotency_key = s.getColumn(6).getString();
-  n.at = from_millis(s.getColumn(7).getInt64());
+  n.id = unsigned_int(s.getColumn(0));
+  n.case_id = unsigned_int(s.getColumn(1));
+  n.step_id = s.getColumn(2).getString();
+  n.channel = s.getColumn(3).getString();
+  n.to = s.getColumn(4).getString();
+  n.subject = s.getColumn(5).getString();
+  n.text = s.getColumn(6).getString();
+  n.idempotency_key = s.getColumn(7).getString();
+  n.at = from_millis(s.getColumn(8).getInt64());
+  n.segments = unsigned_int32(s.getColumn(9));
+  const std::string status = s.getColumn(10).getString();
+  auto parsed_status = parse_delivery_status(status);
+  if (!parsed_status) return corrupt("notification", n.id, "unknown status '" + status + "'");
+  n.status = *parsed_status;
+  n.attempts = unsigned_int32(s.getColumn(11));
+  n.next_attempt = optional_instant(s.getColumn(12));
+  n.leased_until = optional_instant(s.getColumn(13));
+  n.sent_at = optional_instant(s.getColumn(14));
+  n.last_error = s.getColumn(15).getString();
   return n;
 }
 

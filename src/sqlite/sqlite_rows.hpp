@@ -28,7 +28,8 @@ inline constexpr const char* kJobColumns =
     "occurrence";
 inline constexpr const char* kSubscriptionColumns = "case_id, token, boundary, kind, name, key";
 inline constexpr const char* kNotificationColumns =
-    "case_id, step_id, channel, recipient, subject, text, idempotency_key, queued_at";
+    "id, case_id, step_id, channel, recipient, subject, text, idempotency_key, queued_at, "
+    "segments, status, attempts, next_attempt, leased_until, sent_at, last_error";
 inline constexpr const char* kDefinitionColumns =
     "process_id, version, content_hash, canonical, deployed_at";
 
@@ -37,7 +38,7 @@ Result<CaseRecord> read_case(const SQLite::Statement& statement);
 Result<Task> read_task(const SQLite::Statement& statement);
 Result<JobRecord> read_job(const SQLite::Statement& statement);
 Result<Subscription> read_subscription(const SQLite::Statement& statement);
-Notification read_notification(const SQLite::Statement& statement);
+Result<Notification> read_notification(const SQLite::Statement& statement);
 DefinitionRecord read_definition(const SQLite::Statement& statement);
 
 // INSERT OR REPLACE of a job row (kJobColumns), and the binding of all its parameters.

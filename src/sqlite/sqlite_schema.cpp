@@ -136,7 +136,29 @@ ALTER TABLE jobs ADD COLUMN occurrence INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX jobs_triggers_by_process ON jobs (process_id) WHERE kind = 'trigger';
 )sql";
 
-constexpr std::array<SchemaStep, 2> kSteps = {{{1, kVersion1}, {2, kVersion2}}};
+// Version 3: notification delivery, and job leases in the next due moment. An outbox row carries
+// its SMS segment count and its delivery state; rows queued before it become pending, never
+// attempted, due at once (they are delivered once channels are configured) and count 0 segments
+// (their texts were never counted). `outbox_pending` is the delivery queue in (next_attempt, id)
+// order, NULL ("at once") first; `outbox_at_once` orders the entries due at once by queue moment,
+// which need not follow their ids; `outbox_leased` and `jobs_leased` find the few leased rows,
+// whose lease end may be what decides the next due moment.
+constexpr const char* kVersion3 = R"sql(
+ALTER TABLE outbox ADD COLUMN segments INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT 'pending';
+ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN next_attempt INTEGER;
+ALTER TABLE outbox ADD COLUMN leased_until INTEGER;
+ALTER TABLE outbox ADD COLUMN sent_at INTEGER;
+ALTER TABLE outbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+CREATE INDEX outbox_pending ON outbox (next_attempt, id) WHERE status = 'pending';
+CREATE INDEX outbox_at_once ON outbox (queued_at) WHERE status = 'pending' AND next_attempt IS NULL;
+CREATE INDEX outbox_leased ON outbox (leased_until)
+  WHERE status = 'pending' AND leased_until IS NOT NULL;
+CREATE INDEX jobs_leased ON jobs (leased_until) WHERE leased_until IS NOT NULL;
+)sql";
+
+constexpr std::array<SchemaStep, 3> kSteps = {{{1, kVersion1}, {2, kVersion2}, {3, kVersion3}}};
 
 // What the header says about the file: whose it is, which schema version it has, and whether it
 // holds any table. One statement, so one snapshot: read while another process migrates the file,

@@ -1,5 +1,5 @@
-// SqliteStore: opening the file, ids, definitions and job leases. Reads are in
-// sqlite_queries.cpp, commit(CaseChange) in sqlite_commit.cpp.
+// SqliteStore: opening the file, ids, definitions, and the leases of jobs and deliveries. Reads
+// are in sqlite_queries.cpp, commit(CaseChange) in sqlite_commit.cpp.
 #include "crmflow/sqlite_store.hpp"
 
 #include <SQLiteCpp/Exception.h>
@@ -284,6 +284,36 @@ Status SqliteStore::lease_job(JobId id, Instant now, Instant until) {
         sqlite::bind_id(*exists, 1, id);
         if (!exists->executeStep()) return not_found("no job " + std::to_string(id));
         return conflict("job " + std::to_string(id) + " is leased by another worker");
+      }
+    }
+    transaction.commit();
+    return {};
+  });
+}
+
+Status SqliteStore::lease_delivery(std::uint64_t id, Instant now, Instant until) {
+  return impl_->run("leasing a delivery", [&]() -> Status {
+    // Without an fsync of its own, for lease_job's reason: a lease lost to a power cut ended with
+    // every worker that could hold it. The delivery may then be tried again, under the same
+    // idempotency key, which is what a receiver that already took it uses to drop the repeat.
+    auto relaxed = relax_sync(*impl_);
+    SQLite::Transaction transaction{impl_->db, SQLite::TransactionBehavior::IMMEDIATE};
+    {
+      Use lease{impl_->statement(
+          "UPDATE outbox SET leased_until = ?1 WHERE id = ?2 AND status = 'pending' "
+          "AND (leased_until IS NULL OR leased_until <= ?3)")};
+      sqlite::bind_instant(*lease, 1, until);
+      sqlite::bind_id(*lease, 2, id);
+      sqlite::bind_instant(*lease, 3, now);
+      if (lease->exec() == 0) {
+        Use pending{impl_->statement("SELECT 1 FROM outbox WHERE id = ? AND status = 'pending'")};
+        sqlite::bind_id(*pending, 1, id);
+        if (!pending->executeStep()) {
+          return not_found("no pending notification " + std::to_string(id) +
+                           " in the outbox (delivered, failed or unknown)");
+        }
+        return conflict("notification " + std::to_string(id) +
+                        " is being delivered by another worker");
       }
     }
     transaction.commit();

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -30,7 +32,14 @@ struct MemoryStore::Tables {
   std::set<std::pair<Instant, JobId>> jobs_by_due;
   std::map<std::tuple<CaseId, std::uint32_t, std::uint32_t>, Subscription> subscriptions;
   std::unordered_map<CaseId, std::vector<HistoryEvent>> history;
-  std::map<CaseId, std::vector<Notification>> outbox;  // by case, each in queue order
+  // The outbox: every entry by id (ids increase with queueing), each case's entries in queue
+  // order, the pending ones in delivery order ((next_attempt, id), "at once" (nullopt) first),
+  // and those due at once by queue moment, which need not follow their ids.
+  std::uint64_t last_outbox_id = 0;
+  std::unordered_map<std::uint64_t, Notification> notifications;
+  std::set<std::pair<CaseId, std::uint64_t>> outbox_by_case;
+  std::set<std::pair<std::optional<Instant>, std::uint64_t>> pending;
+  std::set<std::pair<Instant, std::uint64_t>> at_once;
 };
 
 MemoryStore::MemoryStore() : tables_(std::make_unique<Tables>()) {}
@@ -169,6 +178,10 @@ bool matches(const Task& task, const TaskFilter& filter) {
   if (!filter.group.empty()) {
     return task.assignee.empty() && contains(task.candidate_groups, filter.group);
   }
+  if (!filter.any_group.empty()) {
+    return std::any_of(filter.any_group.begin(), filter.any_group.end(),
+                       [&](const std::string& g) { return contains(task.candidate_groups, g); });
+  }
   return true;
 }
 
@@ -211,8 +224,18 @@ Result<std::optional<JobRecord>> MemoryStore::next_due_job(Instant now) {
 
 Result<std::optional<Instant>> MemoryStore::next_due() {
   std::lock_guard lock{tables_->mutex};
-  if (tables_->jobs_by_due.empty()) return std::optional<Instant>{};
-  return std::optional<Instant>{tables_->jobs_by_due.begin()->first};
+  // A job's moment is its due moment or its lease's end, whichever is later, never earlier than
+  // its due moment: the walk in due order stops at the first job due no sooner than the best
+  // moment found. That is the first unleased job at the latest; each leased one before it costs
+  // a step.
+  std::optional<Instant> best;
+  for (const auto& [due, id] : tables_->jobs_by_due) {
+    if (best && due >= *best) break;
+    const JobRecord& job = tables_->jobs.at(id);
+    const Instant moment = job.leased_until ? std::max(due, *job.leased_until) : due;
+    if (!best || moment < *best) best = moment;
+  }
+  return best;
 }
 
 Status MemoryStore::lease_job(JobId id, Instant now, Instant until) {
@@ -228,16 +251,71 @@ Status MemoryStore::lease_job(JobId id, Instant now, Instant until) {
 
 Result<std::vector<Notification>> MemoryStore::outbox(CaseId case_id) {
   std::lock_guard lock{tables_->mutex};
+  const Tables& t = *tables_;
+  // (case, id) pairs: one case's entries are the range from (case, 0) to (case + 1, 0).
+  auto first = t.outbox_by_case.begin();
+  auto last = t.outbox_by_case.end();
   if (case_id != kNoId) {
-    auto found = tables_->outbox.find(case_id);
-    if (found == tables_->outbox.end()) return std::vector<Notification>{};
-    return found->second;
+    first = t.outbox_by_case.lower_bound({case_id, 0});
+    if (case_id != std::numeric_limits<CaseId>::max()) {
+      last = t.outbox_by_case.lower_bound({case_id + 1, 0});
+    }
   }
   std::vector<Notification> out;
-  for (const auto& [id, queued] : tables_->outbox) {
-    out.insert(out.end(), queued.begin(), queued.end());
+  for (auto entry = first; entry != last; ++entry) {
+    out.push_back(t.notifications.at(entry->second));
   }
   return out;
+}
+
+Result<std::optional<Notification>> MemoryStore::next_due_delivery(Instant now) {
+  std::lock_guard lock{tables_->mutex};
+  for (const auto& [next_attempt, id] : tables_->pending) {
+    if (next_attempt && *next_attempt > now) break;
+    const Notification& entry = tables_->notifications.at(id);
+    if (entry.leased_until && *entry.leased_until > now) continue;
+    return std::optional<Notification>{entry};
+  }
+  return std::optional<Notification>{};
+}
+
+Result<std::optional<Instant>> MemoryStore::next_delivery_due() {
+  std::lock_guard lock{tables_->mutex};
+  const Tables& t = *tables_;
+  // As next_due, twice: an entry's moment is never earlier than its queue moment (due at once)
+  // or its next attempt (a retry), so each walk stops at the first entry that cannot beat the
+  // best found, the first unleased one at the latest.
+  std::optional<Instant> best;
+  auto consider = [&](Instant due, const Notification& entry) {
+    const Instant moment = entry.leased_until ? std::max(due, *entry.leased_until) : due;
+    if (!best || moment < *best) best = moment;
+  };
+  for (const auto& [queued, id] : t.at_once) {
+    if (best && queued >= *best) break;
+    consider(queued, t.notifications.at(id));
+  }
+  const std::pair<std::optional<Instant>, std::uint64_t> first_retry{Instant::min(), 0};
+  for (auto it = t.pending.lower_bound(first_retry); it != t.pending.end(); ++it) {
+    const Instant next_attempt = *it->first;
+    if (best && next_attempt >= *best) break;
+    consider(next_attempt, t.notifications.at(it->second));
+  }
+  return best;
+}
+
+Status MemoryStore::lease_delivery(std::uint64_t id, Instant now, Instant until) {
+  std::lock_guard lock{tables_->mutex};
+  auto found = tables_->notifications.find(id);
+  if (found == tables_->notifications.end() || found->second.status != DeliveryStatus::pending) {
+    return not_found("no pending notification " + std::to_string(id) +
+                     " in the outbox (delivered, failed or unknown)");
+  }
+  Notification& entry = found->second;
+  if (entry.leased_until && *entry.leased_until > now) {
+    return conflict("notification " + std::to_string(id) + " is being delivered by another worker");
+  }
+  entry.leased_until = until;
+  return {};
 }
 
 Result<std::vector<Subscription>> MemoryStore::subscriptions(SubscriptionKind kind,
@@ -263,8 +341,45 @@ Result<std::vector<HistoryEvent>> MemoryStore::history(CaseId id) {
 
 namespace {
 
+// `n` as the outbox entry `id`: pending, never attempted, whatever delivery state it came with.
+Notification queued_entry(const Notification& n, std::uint64_t id) {
+  Notification entry = n;
+  entry.id = id;
+  entry.status = DeliveryStatus::pending;
+  entry.attempts = 0;
+  entry.next_attempt.reset();
+  entry.leased_until.reset();
+  entry.sent_at.reset();
+  entry.last_error.clear();
+  return entry;
+}
+
+// Replaces the delivery state of `entry` with that of `delivery` (CaseChange::deliveries).
+void record_delivery(Notification& entry, const Notification& delivery) {
+  entry.status = delivery.status;
+  entry.attempts = delivery.attempts;
+  entry.next_attempt = delivery.next_attempt;
+  entry.leased_until = delivery.leased_until;
+  entry.sent_at = delivery.sent_at;
+  entry.last_error = delivery.last_error;
+}
+
+// Files a pending entry in the delivery queues (a sent or failed one in none), and takes it out.
+template <typename Tables>
+void enqueue(Tables& t, const Notification& entry) {
+  if (entry.status != DeliveryStatus::pending) return;
+  t.pending.insert({entry.next_attempt, entry.id});
+  if (!entry.next_attempt) t.at_once.insert({entry.at, entry.id});
+}
+
+template <typename Tables>
+void dequeue(Tables& t, const Notification& entry) {
+  t.pending.erase({entry.next_attempt, entry.id});
+  t.at_once.erase({entry.at, entry.id});
+}
+
 // Whether `change` may be applied to `t`: its case exists (or not, for a new one) at the
-// expected row version.
+// expected row version, and the deliveries it records are of outbox entries of that case.
 // (Templates, because MemoryStore::Tables is private to the class.)
 template <typename Tables>
 Status check_change(const Tables& t, const CaseChange& change) {
@@ -280,6 +395,13 @@ Status check_change(const Tables& t, const CaseChange& change) {
     if (found->second.row_version != change.expected_row_version) {
       return conflict("case " + std::to_string(id) +
                       " was changed by another call meanwhile; load it again and retry");
+    }
+  }
+  for (const Notification& delivery : change.deliveries) {
+    auto entry = t.notifications.find(delivery.id);
+    if (entry == t.notifications.end() || entry->second.case_id != id) {
+      return not_found("notification " + std::to_string(delivery.id) +
+                       " is not in the outbox of case " + std::to_string(id));
     }
   }
   return {};
@@ -328,8 +450,18 @@ void apply_change(Tables& t, const CaseChange& change) {
       events.insert(later, event);
     }
   }
-  // Filed by case, so reading one case's queue or all of them in (case, queue) order is a walk.
-  for (const Notification& n : change.outbox) t.outbox[n.case_id].push_back(n);
+  for (const Notification& n : change.outbox) {
+    Notification entry = queued_entry(n, ++t.last_outbox_id);
+    t.outbox_by_case.insert({entry.case_id, entry.id});
+    enqueue(t, entry);
+    t.notifications.emplace(entry.id, std::move(entry));
+  }
+  for (const Notification& delivery : change.deliveries) {
+    Notification& entry = t.notifications.at(delivery.id);
+    dequeue(t, entry);
+    record_delivery(entry, delivery);
+    enqueue(t, entry);
+  }
 }
 
 }  // namespace

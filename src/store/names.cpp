@@ -5,6 +5,7 @@
 
 #include "crmflow/case.hpp"
 #include "crmflow/history.hpp"
+#include "crmflow/notification.hpp"
 #include "crmflow/task.hpp"
 
 namespace crmflow {
@@ -52,6 +53,18 @@ std::string_view to_string(TaskStatus status) noexcept {
       return "withdrawn";
   }
   return "open";
+}
+
+std::string_view to_string(DeliveryStatus status) noexcept {
+  switch (status) {
+    case DeliveryStatus::pending:
+      return "pending";
+    case DeliveryStatus::sent:
+      return "sent";
+    case DeliveryStatus::failed:
+      return "failed";
+  }
+  return "pending";
 }
 
 std::string_view to_string(EventType event) noexcept {

@@ -448,12 +448,23 @@ def test_cancel_plain(deployed):
     assert rows(deployed, "SELECT status FROM tasks WHERE case_id = ?", case) == [("withdrawn",)]
 
 
-def test_unsupported_settings_are_refused_not_ignored(deployed, tmp_path):
+def test_a_bad_channels_or_handlers_file_is_refused_before_anything_changes(deployed, tmp_path):
     channels = tmp_path / "channels.yaml"
-    channels.write_text("audit: {type: file, path: out.jsonl}\n")
+    channels.write_text("audit: {type: file}\nsms:\n  type: htpp\n")
     before = dump(deployed)
-    line = refused(crmflow("tick", "--channels", channels, "--db", deployed), "unavailable")
-    assert "--channels" in line
+    result = crmflow("tick", "--channels", channels, "--db", deployed)
+    assert result.returncode == 1
+    assert f"{channels}:1:8: error: channel 'audit': 'path' is required" in result.stderr
+    assert "(and 1 more problem in the file)" in result.stderr
+    channels.write_text("sms:\n  type: htpp\n")
+    result = crmflow("tick", "--channels", channels, "--db", deployed)
+    assert f"{channels}:2:9: error: channel 'sms': 'type' must be http, command or file" in result.stderr
+    assert "did you mean 'http'" in result.stderr
+    handlers = tmp_path / "handlers.yaml"
+    handlers.write_text("quote: {type: file, path: x}\n")
+    result = crmflow("tick", "--handlers", handlers, "--db", deployed)
+    assert result.returncode == 1
+    assert f"{handlers}:1:15: error: handler 'quote': 'type' must be http or command" in result.stderr
     assert dump(deployed) == before
 
 

@@ -314,7 +314,7 @@ def test_show_plain_waits_incidents_and_pending_notifications(world):
     assert re.search(r"timer at \S+Z, since \S+Z$", waits["cool-off"])
     # The descriptions line up after the longest step id.
     assert len({column_of(line, line.split()[1]) for line in waits.values()}) == 1
-    assert "pending notifications (not delivered without --channels):" in lines
+    assert "pending notifications (delivered by `tick` and `run` given --channels):" in lines
     assert any("sms to +989120000001" in line and "گوشی شما رسید" in line for line in lines)
 
     ok(crmflow("message", "payment-received", "--key", "R-1", *common))

@@ -93,14 +93,32 @@ void print_plain(const Case& c, const std::vector<Waiting>& waiting,
       fmt::print("  {}{}: {}\n", padded(i.step_id, width), rfc3339(i.at), i.message);
     }
   }
-  if (!outbox.empty()) {
-    fmt::print("pending notifications (not delivered without --channels):\n");
+  const auto section = [&](DeliveryStatus status, std::string_view title) {
+    bool first = true;
     for (const Notification& n : outbox) {
+      if (n.status != status) continue;
+      if (first) fmt::print("{}:\n", title);
+      first = false;
       const std::string what = n.subject.empty() ? n.text : n.subject;
-      fmt::print("  {}{} to {}, queued {}: {}\n", padded(n.step_id, width), n.channel, n.to,
-                 rfc3339(n.at), what);
+      std::string state;
+      if (status == DeliveryStatus::sent && n.sent_at) {
+        state = fmt::format(", sent {}", rfc3339(*n.sent_at));
+      } else if (status == DeliveryStatus::failed) {
+        state = fmt::format(", failed after {} attempt{} ({})", n.attempts,
+                            n.attempts == 1 ? "" : "s", n.last_error);
+      } else if (n.attempts > 0) {
+        state = fmt::format(", {} attempt{} so far, next {} ({})", n.attempts,
+                            n.attempts == 1 ? "" : "s",
+                            n.next_attempt ? rfc3339(*n.next_attempt) : "now", n.last_error);
+      }
+      fmt::print("  {}{} to {}, queued {}{}: {}\n", padded(n.step_id, width), n.channel, n.to,
+                 rfc3339(n.at), state, what);
     }
-  }
+  };
+  section(DeliveryStatus::pending,
+          "pending notifications (delivered by `tick` and `run` given --channels)");
+  section(DeliveryStatus::failed, "failed notifications");
+  section(DeliveryStatus::sent, "sent notifications");
 }
 
 Value show_json(const Case& c, const std::vector<Waiting>& waiting,
@@ -122,8 +140,13 @@ Value show_json(const Case& c, const std::vector<Waiting>& waiting,
   }
   out.set("incidents", std::move(incidents));
   Value::List pending;
-  for (const Notification& n : outbox) pending.push_back(notification_json(n));
+  Value::List all;
+  for (const Notification& n : outbox) {
+    if (n.status == DeliveryStatus::pending) pending.push_back(notification_json(n));
+    all.push_back(notification_json(n));
+  }
   out.set("pending_notifications", std::move(pending));
+  out.set("notifications", std::move(all));
   return out;
 }
 

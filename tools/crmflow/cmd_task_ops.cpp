@@ -1,4 +1,5 @@
-// The worklist operations: crmflow claim | unclaim TASK --by U, delegate TASK --by U --to V, and
+// The worklist operations: crmflow claim | unclaim TASK --by U, delegate TASK --by U --to V,
+// reassign TASK --by MANAGER [--to U], and
 // complete TASK --by U [--var NAME=VALUE]... [--vars-file F.yaml].
 //
 // Each prints one line (`task 7: claimed by ali`), or with --json the task as it is afterwards:
@@ -95,6 +96,17 @@ int run_delegate(const Arguments& args) {
   return run_task_operation(
       args, *target, fmt::format("delegated to {} by {}", *to, target->by),
       [&](Session& s) { return s.engine().delegate(target->task, target->by, *to); });
+}
+
+int run_reassign(const Arguments& args) {
+  const auto target = read_target(args);
+  if (!target) return kExitUsage;
+  const std::string to = args.get("to").value_or("");
+  return run_task_operation(
+      args, *target,
+      to.empty() ? fmt::format("returned to its candidates by {}", target->by)
+                 : fmt::format("reassigned to {} by {}", to, target->by),
+      [&](Session& s) { return s.engine().reassign(target->task, {.by = target->by, .to = to}); });
 }
 
 int run_complete(const Arguments& args) {

@@ -1,6 +1,8 @@
-// crmflow tasks [--user U] [--group G] [--case ID] [--overdue] [--limit N] [--offset N]: the
+// crmflow tasks [--user U] [--group G] [--manager M] [--case ID] [--overdue] [--limit N] [--offset N]: the
 // worklist (docs/cli-queries.md), as a table or {"tasks": [...], "pending_notifications": N}.
 #include <fmt/core.h>
+
+#include <algorithm>
 
 #include "commands.hpp"
 #include "crmflow/clock.hpp"
@@ -22,6 +24,10 @@ int run_tasks(const Arguments& args) {
   TaskQuery query;
   query.user = args.get("user").value_or("");
   query.group = args.get("group").value_or("");
+  query.manager = args.get("manager").value_or("");
+  if (!query.manager.empty() && (!query.user.empty() || !query.group.empty())) {
+    return usage("tasks: --manager is a view of its own: give it without --user and --group");
+  }
   if (auto written = args.get("case")) {
     auto id = parse_id(*written, "--case");
     if (!id) return usage(id.error().message);
@@ -45,6 +51,9 @@ int run_tasks(const Arguments& args) {
   // Without --channels nothing delivers notifications: they wait in the outbox (spec/cli.md).
   auto outbox = s.store().outbox(query.case_id);
   if (!outbox) return fail(args, outbox.error());
+  const auto pending = static_cast<std::size_t>(
+      std::count_if(outbox->begin(), outbox->end(),
+                    [](const Notification& n) { return n.status == DeliveryStatus::pending; }));
   // --overdue compares with the engine's clock (the system clock): so does `overdue`.
   const Instant now = SystemClock::instance().now();
 
@@ -53,7 +62,7 @@ int run_tasks(const Arguments& args) {
     list.reserve(tasks->size());
     for (const Task& t : *tasks) list.push_back(task_json(t, now));
     print_json(Value::Object{{"tasks", std::move(list)},
-                             {"pending_notifications", static_cast<std::int64_t>(outbox->size())}});
+                             {"pending_notifications", static_cast<std::int64_t>(pending)}});
     return kExitOk;
   }
   if (tasks->empty()) {
@@ -66,11 +75,11 @@ int run_tasks(const Arguments& args) {
     }
     fmt::print("{}", table.text());
   }
-  if (!outbox->empty()) {
+  if (pending != 0) {
     fmt::print(
-        "{} notification{} pending in the outbox (not delivered without --channels; "
+        "{} notification{} pending in the outbox (delivered by `tick` and `run` given --channels; "
         "`crmflow show CASE` lists them)\n",
-        outbox->size(), outbox->size() == 1 ? "" : "s");
+        pending, pending == 1 ? "" : "s");
   }
   return kExitOk;
 }

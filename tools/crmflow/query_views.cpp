@@ -162,10 +162,24 @@ Value waiting_json(const Waiting& w) {
 }
 
 Value notification_json(const Notification& n) {
+  const auto instant_or_null = [](const std::optional<Instant>& at) {
+    return at ? Value{rfc3339(*at)} : Value{};
+  };
   return Value::Object{
-      {"step", text_or_null(n.step_id)},      {"channel", n.channel}, {"to", n.to},
-      {"subject", text_or_null(n.subject)},   {"text", n.text},       {"at", rfc3339(n.at)},
+      {"id", static_cast<std::int64_t>(n.id)},
+      {"step", text_or_null(n.step_id)},
+      {"channel", n.channel},
+      {"to", n.to},
+      {"subject", text_or_null(n.subject)},
+      {"text", n.text},
+      {"at", rfc3339(n.at)},
       {"idempotency_key", n.idempotency_key},
+      {"segments", static_cast<std::int64_t>(n.segments)},
+      {"status", std::string{to_string(n.status)}},
+      {"attempts", static_cast<std::int64_t>(n.attempts)},
+      {"next_attempt", instant_or_null(n.next_attempt)},
+      {"sent_at", instant_or_null(n.sent_at)},
+      {"last_error", text_or_null(n.last_error)},
   };
 }
 

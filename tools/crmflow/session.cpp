@@ -12,7 +12,9 @@
 #include <variant>
 
 #include "commands.hpp"
+#include "crmflow/delivery_config.hpp"
 #include "crmflow/json.hpp"
+#include "crmflow/log.hpp"
 #include "crmflow/open_store.hpp"
 #include "crmflow/process.hpp"
 #include "model/definition.hpp"
@@ -78,6 +80,7 @@ void read_user(yaml::FieldReader& fields, const yaml::Node::Entry& entry, Memory
   if (!fields.expect_map(entry.value, owner, "users")) return;
   const std::size_t before = fields.count();
   std::vector<std::string> groups;
+  std::vector<std::string> manages;
   std::map<std::string, std::string, std::less<>> addresses;
   for (const yaml::Node::Entry& field : entry.value.entries()) {
     const std::string& key = field.key.scalar();
@@ -92,11 +95,15 @@ void read_user(yaml::FieldReader& fields, const yaml::Node::Entry& entry, Memory
         }
       }
       groups = std::move(*list);
+    } else if (key == "manages") {
+      if (auto list = fields.text_list(field.value, owner, "manages")) manages = std::move(*list);
     } else if (auto address = fields.non_empty_text(field.value, owner, key)) {
       addresses.emplace(key, std::move(*address));  // the user's address on the channel `key`
     }
   }
-  if (fields.count() == before) out.add_user(name, std::move(groups), std::move(addresses));
+  if (fields.count() != before) return;
+  out.add_user(name, std::move(groups), std::move(addresses));
+  out.set_managed_groups(name, std::move(manages));
 }
 
 // The directory of a users file: the mapping of users, bare or as the only key `users:`.
@@ -122,22 +129,6 @@ Result<std::unique_ptr<Directory>> read_users_file(const std::string& path) {
   }
   if (!problems.empty()) return file_problems(problems);
   return std::unique_ptr<Directory>{std::move(directory)};
-}
-
-// The options this build accepts but cannot act on: refused, so that nobody believes their SMS
-// went out or their calendar was counted.
-Status refuse_unsupported(const Arguments& args) {
-  static constexpr std::pair<std::string_view, std::string_view> kUnsupported[] = {
-      {"channels", "delivering notifications is not available yet (they stay in the outbox)"},
-      {"handlers", "service handlers cannot be configured for the runner yet"},
-  };
-  for (const auto& [option, why] : kUnsupported) {
-    if (args.has(option)) {
-      return unavailable(
-          fmt::format("--{}: {} in this build of crmflow; leave --{} out", option, why, option));
-    }
-  }
-  return {};
 }
 
 bool is_text_name(const std::vector<std::string>& text_names, std::string_view name) {
@@ -195,6 +186,30 @@ Result<std::optional<Calendars>> read_calendars_option(const Arguments& args) {
   return std::optional<Calendars>{std::move(loaded.calendars)};
 }
 
+// The channels of --channels FILE, nullopt without the option. Errors: as the calendars'.
+Result<std::optional<ChannelRegistry>> read_channels_option(const Arguments& args) {
+  const std::optional<std::string> path = args.get("channels");
+  if (!path) return std::optional<ChannelRegistry>{};
+  ChannelsOutcome loaded = load_channels_file(*path);
+  if (!loaded.ok()) return file_problems(loaded.diagnostics);
+  return std::optional<ChannelRegistry>{std::move(loaded.channels)};
+}
+
+// The handlers of --handlers FILE (none without the option). Errors: as the calendars'.
+Result<HandlersOutcome> read_handlers_option(const Arguments& args) {
+  const std::optional<std::string> path = args.get("handlers");
+  if (!path) return HandlersOutcome{};
+  HandlersOutcome loaded = load_handlers_file(*path);
+  if (!loaded.ok()) return file_problems(loaded.diagnostics);
+  return loaded;
+}
+
+// What the engine did on its own (a job set aside, a notification given up) goes to stderr, so
+// that `tick` and `run` show it and scripts reading stdout are not disturbed.
+void print_log(const LogRecord& record) {
+  fmt::print(stderr, "crmflow: {}: {}\n", to_string(record.level), record.message);
+}
+
 struct Session::Parts {
   std::unique_ptr<Store> store;
   std::unique_ptr<Directory> directory;
@@ -203,6 +218,7 @@ struct Session::Parts {
   bool json = false;
   bool users_file = false;
   std::optional<Calendars> calendars;
+  std::optional<ChannelRegistry> channels;
 };
 
 Session::Session(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -212,7 +228,6 @@ Result<std::unique_ptr<Session>> Session::open(const Arguments& args) { return o
 
 Result<std::unique_ptr<Session>> Session::open(const Arguments& args,
                                                const SessionOptions& options) {
-  if (auto s = refuse_unsupported(args); !s) return std::move(s).error();
   auto parts = std::make_unique<Parts>();
   parts->json = args.has("json");
   // The directory first: a bad users file must not leave a new, empty database behind.
@@ -232,6 +247,12 @@ Result<std::unique_ptr<Session>> Session::open(const Arguments& args,
     if (!calendars) return std::move(calendars).error();
     parts->calendars = *std::move(calendars);
   }
+  // And the channels and handlers (their programs and folders are checked here too).
+  auto channels = read_channels_option(args);
+  if (!channels) return std::move(channels).error();
+  parts->channels = *std::move(channels);
+  auto handlers = read_handlers_option(args);
+  if (!handlers) return std::move(handlers).error();
   auto store = open_store(args.get("db").value_or(std::string{kDefaultStore}));
   if (!store) return std::move(store).error();
   parts->store = *std::move(store);
@@ -239,7 +260,12 @@ Result<std::unique_ptr<Session>> Session::open(const Arguments& args,
   parts->engine = std::make_unique<Engine>(
       *parts->store, EngineOptions{.clock = parts->clock.get(),
                                    .directory = parts->directory.get(),
+                                   .channels = parts->channels ? &*parts->channels : nullptr,
+                                   .log = print_log,
                                    .calendars = parts->calendars ? &*parts->calendars : nullptr});
+  for (const std::string& name : handlers->names) {
+    parts->engine->handlers().add(name, *handlers->handlers.find(name));
+  }
   return std::unique_ptr<Session>{new Session{std::move(parts)}};
 }
 

@@ -49,9 +49,10 @@ class Session {
   // one raises an incident. Errors: the store's; invalid_input naming FILE:LINE:COL for a bad
   // users or calendars file.
   static Result<std::unique_ptr<Session>> open(const Arguments& args);
-  // As open(args), with the clock (and calendars) of `options`. Both refuse --channels and
-  // --handlers with `unavailable`: this build cannot honour them yet, and ignoring them would
-  // let a user believe their notifications went out.
+  // As open(args), with the clock (and calendars) of `options`. Both read --channels (the
+  // engine's run_due, hence `tick` and `run`, then delivers the outbox through them) and
+  // --handlers (service handlers for `tick` and `run`): invalid_input naming FILE:LINE:COL for
+  // a bad file, before the store is opened.
   static Result<std::unique_ptr<Session>> open(const Arguments& args,
                                                const SessionOptions& options);
 

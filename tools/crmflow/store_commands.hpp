@@ -13,6 +13,7 @@ int run_start(const Arguments& args);
 int run_claim(const Arguments& args);
 int run_unclaim(const Arguments& args);
 int run_delegate(const Arguments& args);
+int run_reassign(const Arguments& args);
 int run_complete(const Arguments& args);
 int run_message(const Arguments& args);
 int run_signal(const Arguments& args);

@@ -81,6 +81,11 @@ TEST_CASE("text built-ins", "[expr][builtins]") {
       {"persian_digits(2500000)", "۲۵۰۰۰۰۰"},
       {"persian_digits(3.5)", "۳.۵"},
       {"persian_digits(null)", nullptr},
+      {"json('«آماده» \"A52\"')", "\"«آماده» \\\"A52\\\"\""},
+      {"json(2500000)", "2500000"},
+      {"json(null)", "null"},
+      {"json({b: [1, true], a: 'x'})", "{\"a\":\"x\",\"b\":[1,true]}"},
+      {"json(date('2026-02-02'))", "\"2026-02-02\""},
   });
   check_errors({
       {"lower(5)", "type error: 'lower' needs a text, got integer"},

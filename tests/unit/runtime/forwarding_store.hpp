@@ -49,6 +49,13 @@ class ForwardingStore : public Store {
     return inner_.lease_job(id, now, until);
   }
   Result<std::vector<Notification>> outbox(CaseId id) override { return inner_.outbox(id); }
+  Result<std::optional<Notification>> next_due_delivery(Instant now) override {
+    return inner_.next_due_delivery(now);
+  }
+  Result<std::optional<Instant>> next_delivery_due() override { return inner_.next_delivery_due(); }
+  Status lease_delivery(std::uint64_t id, Instant now, Instant until) override {
+    return inner_.lease_delivery(id, now, until);
+  }
   Result<std::vector<Subscription>> subscriptions(SubscriptionKind kind, std::string_view name,
                                                   std::string_view key) override {
     return inner_.subscriptions(kind, name, key);

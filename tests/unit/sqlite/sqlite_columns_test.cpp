@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <catch2/catch.hpp>
+#include <limits>
 
 #include "sqlite_fixture.hpp"
 
@@ -226,6 +227,54 @@ TEST_CASE("instants are integer milliseconds, enums their names", "[sqlite]") {
   CHECK(raw.execAndGet("SELECT kind FROM jobs").getString() == "service");
   CHECK(raw.execAndGet("SELECT parent_case IS NULL FROM cases").getInt() == 1);
   CHECK(store->load_case(1)->started_at == Instant{std::chrono::milliseconds{1767225600123}});
+}
+
+TEST_CASE("the largest instant is the largest integer, and comes back", "[sqlite]") {
+  TempDir dir;
+  const std::string path = dir.file("crm.db");
+  auto store = test::open_store(path);
+  CaseChange change = test::new_case(1);
+  JobRecord held = test::due_job(3, 1, at(1));
+  held.leased_until = Instant::max();
+  change.jobs_added.push_back(held);
+  REQUIRE(store->commit(change).ok());
+  auto raw = test::raw_connection(path);
+  CHECK(raw.execAndGet("SELECT leased_until FROM jobs").getInt64() ==
+        std::numeric_limits<std::int64_t>::max());
+  CHECK(store->lease_job(3, at(1'000'000), at(1'000'001)).error().code == ErrorCode::conflict);
+  auto got = store->next_due_job(Instant::max());  // the only moment the lease has ended at
+  REQUIRE(got.ok());
+  REQUIRE(got->has_value());
+  CHECK((*got)->leased_until == Instant::max());
+}
+
+TEST_CASE("delivery states are their names; an unknown one is internal naming the entry",
+          "[sqlite][corrupt]") {
+  TempDir dir;
+  const std::string path = dir.file("crm.db");
+  auto store = test::open_store(path);
+  CaseChange change = test::new_case(1);
+  change.outbox.push_back({.case_id = 1, .channel = "sms", .idempotency_key = "1/1/0"});
+  change.outbox.push_back({.case_id = 1, .channel = "sms", .idempotency_key = "1/1/1"});
+  REQUIRE(store->commit(change).ok());
+  auto entries = store->outbox(1);
+  REQUIRE(entries.ok());
+  CaseChange delivered = test::update_of(*store->load_case(1));
+  Notification sent = entries->at(0);
+  sent.status = DeliveryStatus::sent;
+  sent.sent_at = at(2);
+  Notification failed = entries->at(1);
+  failed.status = DeliveryStatus::failed;
+  delivered.deliveries = {sent, failed};
+  REQUIRE(store->commit(delivered).ok());
+  auto raw = test::raw_connection(path);
+  CHECK(raw.execAndGet("SELECT group_concat(status) FROM outbox").getString() == "sent,failed");
+  raw.exec("UPDATE outbox SET status = 'queued' WHERE id = " + std::to_string(sent.id));
+  auto outbox = store->outbox(1);
+  REQUIRE_FALSE(outbox.ok());
+  CHECK(outbox.error().code == ErrorCode::internal);
+  CHECK_THAT(outbox.error().message, Catch::Contains("notification " + std::to_string(sent.id)) &&
+                                         Catch::Contains("'queued'"));
 }
 
 }  // namespace

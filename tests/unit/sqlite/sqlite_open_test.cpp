@@ -25,7 +25,7 @@ TEST_CASE("a new file gets the current schema, WAL and the crmflow application i
   const std::string path = dir.file("crm.db");
   auto store = test::open_store(path);
   CHECK(store->path() == path);
-  CHECK(SqliteStore::schema_version() == 2);
+  CHECK(SqliteStore::schema_version() == 3);
   auto raw = test::raw_connection(path);
   CHECK(raw.execAndGet("PRAGMA user_version").getInt() == SqliteStore::schema_version());
   CHECK(raw.execAndGet("PRAGMA application_id").getInt() == sqlite::kApplicationId);
@@ -175,12 +175,14 @@ TEST_CASE("a newer schema version is refused naming both versions", "[sqlite]") 
   REQUIRE_FALSE(store.ok());
   CHECK(store.error().code == ErrorCode::unavailable);
   CHECK_THAT(store.error().message,
-             Catch::Contains(path) && Catch::Contains("version 7") && Catch::Contains("version 2"));
+             Catch::Contains(path) && Catch::Contains("version 7") &&
+                 Catch::Contains("version " + std::to_string(SqliteStore::schema_version())));
   CHECK(user_version(path) == 7);
 }
 
-// Version 3 of a made-up future release: what a real new step will look like.
+// The next version, of a made-up future release: what a real new step will look like.
 constexpr const char* kAddNote = "ALTER TABLE cases ADD COLUMN note TEXT NOT NULL DEFAULT '';";
+const int kNextVersion = SqliteStore::schema_version() + 1;
 
 // This build's steps followed by `extra`.
 std::vector<sqlite::SchemaStep> steps_and(sqlite::SchemaStep extra) {
@@ -197,18 +199,18 @@ TEST_CASE("migration applies the steps a file lacks, keeping its data", "[sqlite
     auto store = test::open_store(path);
     REQUIRE(store->commit(test::new_case(1)).ok());
   }
-  const std::vector<sqlite::SchemaStep> steps = steps_and({3, kAddNote});
+  const std::vector<sqlite::SchemaStep> steps = steps_and({kNextVersion, kAddNote});
   {
     auto raw = test::raw_connection(path);
     REQUIRE(sqlite::migrate(raw, path, steps).ok());
-    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 3);
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == kNextVersion);
     CHECK(raw.execAndGet("SELECT note FROM cases WHERE id = 1").getString().empty());
     REQUIRE(sqlite::migrate(raw, path, steps).ok());  // a current file is left as it is
   }
-  // This build reads up to version 2.
+  // This build reads up to its own version.
   auto store = SqliteStore::open(path);
   REQUIRE_FALSE(store.ok());
-  CHECK_THAT(store.error().message, Catch::Contains("version 3"));
+  CHECK_THAT(store.error().message, Catch::Contains("version " + std::to_string(kNextVersion)));
 }
 
 TEST_CASE("a version 1 file gets the trigger columns of version 2, its jobs kept",
@@ -216,16 +218,20 @@ TEST_CASE("a version 1 file gets the trigger columns of version 2, its jobs kept
   TempDir dir;
   const std::string path = dir.file("crm.db");
   {
-    // A file as the first release wrote it, with a timer job in it.
+    // A file as the first release wrote it, with a timer job and a notification in it.
     auto raw = test::raw_connection(path);
     REQUIRE(sqlite::migrate(raw, path, sqlite::schema_steps().first(1)).ok());
     REQUIRE(raw.execAndGet("PRAGMA user_version").getInt() == 1);
     raw.exec(
         "INSERT INTO jobs (id, case_id, kind, due, token, attempt, index_in_step, leased_until) "
         "VALUES (9, 1, 'timer', 600000, 3, 1, 2, NULL)");
+    raw.exec(
+        "INSERT INTO outbox (id, case_id, step_id, channel, recipient, subject, text, "
+        "idempotency_key, queued_at) "
+        "VALUES (3, 1, 'receive', 'sms', '+98912', '', 'received', '1/1/0', 60000)");
   }
   auto store = test::open_store(path);
-  CHECK(user_version(path) == 2);
+  CHECK(user_version(path) == SqliteStore::schema_version());
   auto old = store->next_due_job(at(100));
   REQUIRE(old.ok());
   REQUIRE(old->has_value());
@@ -264,6 +270,108 @@ TEST_CASE("a version 1 file gets the trigger columns of version 2, its jobs kept
       test::raw_connection(path)
           .execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'jobs_triggers_by_process'")
           .getInt() == 1);
+  // Through version 2 to version 3: the notification is queued for delivery.
+  auto outbox = store->outbox(1);
+  REQUIRE(outbox.ok());
+  REQUIRE(outbox->size() == 1);
+  CHECK(outbox->front().id == 3);
+  CHECK(outbox->front().idempotency_key == "1/1/0");
+  CHECK(outbox->front().status == DeliveryStatus::pending);
+  CHECK(outbox->front().attempts == 0);
+  CHECK((*store->next_due_delivery(at(0)))->id == 3);
+}
+
+TEST_CASE("a version 2 file gets the delivery state of version 3, its outbox queued at once",
+          "[sqlite][migration]") {
+  TempDir dir;
+  const std::string path = dir.file("crm.db");
+  using conformance::check_entry;
+  Notification sms{.id = 4,
+                   .case_id = 1,
+                   .step_id = "receive",
+                   .channel = "sms",
+                   .to = "+989121234567",
+                   .text = "رضا، گوشی شما پذیرش شد.",
+                   .idempotency_key = "1/1/0",
+                   .at = at(3) + std::chrono::milliseconds{5}};
+  Notification email{.id = 9,
+                     .case_id = 1,
+                     .step_id = "receive",
+                     .channel = "email",
+                     .to = "reza@example.com",
+                     .subject = "پذیرش",
+                     .text = "line\nnext",
+                     .idempotency_key = "1/1/1",
+                     .at = at(2)};
+  {
+    // A file as version 2 wrote it: two notifications (ids with a gap, the second queued
+    // earlier by another engine's clock), a leased job and a free one.
+    auto raw = test::raw_connection(path);
+    REQUIRE(sqlite::migrate(raw, path, sqlite::schema_steps().first(2)).ok());
+    REQUIRE(raw.execAndGet("PRAGMA user_version").getInt() == 2);
+    SQLite::Statement insert{raw,
+                             "INSERT INTO outbox (id, case_id, step_id, channel, recipient, "
+                             "subject, text, idempotency_key, queued_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+    for (const Notification& n : {sms, email}) {
+      insert.reset();
+      insert.bind(1, static_cast<std::int64_t>(n.id));
+      insert.bind(2, static_cast<std::int64_t>(n.case_id));
+      insert.bind(3, n.step_id);
+      insert.bind(4, n.channel);
+      insert.bind(5, n.to);
+      insert.bind(6, n.subject);
+      insert.bind(7, n.text);
+      insert.bind(8, n.idempotency_key);
+      insert.bind(9, static_cast<std::int64_t>(n.at.time_since_epoch().count()));
+      insert.exec();
+    }
+    auto ms = [](Instant t) { return std::to_string(t.time_since_epoch().count()); };
+    raw.exec(
+        "INSERT INTO jobs (id, case_id, kind, due, token, attempt, index_in_step, leased_until) "
+        "VALUES (1, 1, 'service', " +
+        ms(at(1)) + ", 1, 1, 0, " + ms(at(50)) + "), (2, 1, 'timer', " + ms(at(20)) +
+        ", 1, 1, 0, NULL)");
+  }
+  auto store = test::open_store(path);
+  CHECK(user_version(path) == 3);
+  auto raw = test::raw_connection(path);
+  for (const char* index : {"outbox_pending", "outbox_at_once", "outbox_leased", "jobs_leased"}) {
+    INFO(index);
+    CHECK(raw.execAndGet("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = '" +
+                         std::string{index} + "'")
+              .getInt() == 1);
+  }
+  // Every field kept; pending, never attempted, due at once, no segments counted.
+  auto outbox = store->outbox(1);
+  REQUIRE(outbox.ok());
+  REQUIRE(outbox->size() == 2);
+  check_entry((*outbox)[0], sms);
+  check_entry((*outbox)[1], email);
+  CHECK((*store->next_due_delivery(at(0)))->id == 4);
+  CHECK(*store->next_delivery_due() == at(2));  // the earlier queue moment
+  // The job leased until 50 minutes: the free one, due at 20, is next.
+  CHECK(*store->next_due() == at(20));
+
+  // The queue works on the migrated rows: leases, deliveries, new entries after the old ids.
+  REQUIRE(store->lease_delivery(4, at(5), at(6)).ok());
+  CHECK((*store->next_due_delivery(at(5)))->id == 9);
+  REQUIRE(store->commit(test::new_case(1)).ok());
+  CaseChange change = test::update_of(*store->load_case(1));
+  Notification sent = email;
+  sent.status = DeliveryStatus::sent;
+  sent.attempts = 1;
+  sent.sent_at = at(5);
+  change.deliveries = {sent};
+  change.outbox = {sms};
+  REQUIRE(store->commit(change).ok());
+  outbox = store->outbox(1);
+  REQUIRE(outbox.ok());
+  REQUIRE(outbox->size() == 3);
+  check_entry((*outbox)[1], sent);
+  CHECK((*outbox)[2].id == 10);
+  CHECK(*store->next_delivery_due() == at(3) + std::chrono::milliseconds{5});  // the new one
+  CHECK(raw.execAndGet("SELECT status FROM outbox WHERE id = 9").getString() == "sent");
 }
 
 TEST_CASE("a crmflow file at an older version is brought up to date on open",
@@ -284,11 +392,11 @@ TEST_CASE("a failing migration step changes nothing", "[sqlite][migration]") {
   TempDir dir;
   const std::string path = dir.file("crm.db");
   test::open_store(path).reset();
-  const std::vector<sqlite::SchemaStep> steps =
-      steps_and({3, "CREATE TABLE notes (text TEXT); INSERT INTO no_such_table VALUES (1);"});
+  const std::vector<sqlite::SchemaStep> steps = steps_and(
+      {kNextVersion, "CREATE TABLE notes (text TEXT); INSERT INTO no_such_table VALUES (1);"});
   auto raw = test::raw_connection(path);
   CHECK_THROWS(sqlite::migrate(raw, path, steps));
-  CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 2);
+  CHECK(raw.execAndGet("PRAGMA user_version").getInt() == SqliteStore::schema_version());
   CHECK_FALSE(raw.tableExists("notes"));
 }
 

@@ -69,5 +69,37 @@ TEST_CASE("case, job, subscription and history reads use their indexes", "[sqlit
   CHECK_FALSE(scans_whole(history, "h"));
 }
 
+TEST_CASE("next due moments and the delivery queue search their indexes", "[sqlite][plans]") {
+  test::TempDir dir;
+  const std::string path = dir.file("crm.db");
+  test::open_store(path).reset();
+  auto db = test::raw_connection(path);
+  // next_due: the first unleased job walking jobs_by_due in order (LIMIT 1 stops the walk at
+  // it: the one SCAN allowed, as in next_due_job), and the leased jobs through jobs_leased.
+  const std::string due = plan_of(db, sqlite::next_due_sql());
+  INFO(due);
+  CHECK_THAT(due, Catch::Contains("SCAN jobs USING INDEX jobs_by_due\n") &&
+                      Catch::Contains("SEARCH jobs USING INDEX jobs_leased"));
+  CHECK_THAT(due, !Catch::Contains("TEMP B-TREE") && !Catch::Contains("SCAN jobs\n"));
+  // next_due_delivery: two searches of the queue index (at once; retries due by now), never a
+  // walk of every pending entry; the sort is of the two rows they give.
+  const std::string deliveries = plan_of(db, sqlite::next_due_delivery_sql());
+  INFO(deliveries);
+  CHECK_THAT(deliveries,
+             Catch::Contains("SEARCH outbox USING INDEX outbox_pending (next_attempt=?)") &&
+                 Catch::Contains("SEARCH outbox USING INDEX outbox_pending (next_attempt<?)"));
+  CHECK_FALSE(scans_whole(deliveries, "outbox"));
+  // next_delivery_due: the first unleased entry due at once walking outbox_at_once in queue
+  // moment order (LIMIT 1 stops the walk), the first retry from the queue index, and the leased
+  // entries from outbox_leased; nothing sorted.
+  const std::string delivery_due = plan_of(db, sqlite::next_delivery_due_sql());
+  INFO(delivery_due);
+  CHECK_THAT(delivery_due,
+             Catch::Contains("SCAN outbox USING INDEX outbox_at_once\n") &&
+                 Catch::Contains("SEARCH outbox USING INDEX outbox_pending (next_attempt>?)") &&
+                 Catch::Contains("SEARCH outbox USING INDEX outbox_leased"));
+  CHECK_THAT(delivery_due, !Catch::Contains("TEMP B-TREE") && !Catch::Contains("SCAN outbox\n"));
+}
+
 }  // namespace
 }  // namespace crmflow

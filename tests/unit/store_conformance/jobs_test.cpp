@@ -76,7 +76,8 @@ TEST_CASE("jobs: due in (due, id) order; nothing before its moment", "[jobs]") {
   CHECK_FALSE(next_id(store, at(100)).has_value());
 }
 
-TEST_CASE("jobs: next_due is the earliest due moment of any job, leased or not", "[jobs]") {
+TEST_CASE("jobs: next_due is when next_due_job can next return a job: due, or lease end if later",
+          "[jobs]") {
   CRMFLOW_FOR_EACH_STORE(sut);
   CHECK_FALSE(sut->store().next_due()->has_value());
   CaseChange c = new_case(1);
@@ -84,10 +85,47 @@ TEST_CASE("jobs: next_due is the earliest due moment of any job, leased or not",
   REQUIRE(sut->store().commit(c).ok());
   sut->reopen();
   CHECK(**sut->store().next_due() == at(-5));
+  // The earliest job leased: the next one counts, unless the lease ends sooner.
   REQUIRE(sut->store().lease_job(2, at(0), at(60)).ok());
   sut->reopen();
-  CHECK(**sut->store().next_due() == at(-5));
-  CHECK(next_id(sut->store(), at(10)) == JobId{3});  // the leased one waits
+  Store& store = sut->store();
+  CHECK(**store.next_due() == at(7));
+  CHECK(next_id(store, at(10)) == JobId{3});  // the leased one waits
+  REQUIRE(store.lease_job(3, at(10), at(55)).ok());
+  CHECK(**store.next_due() == at(50));
+  REQUIRE(store.lease_job(1, at(10), at(52)).ok());
+  CHECK(**store.next_due() == at(52));
+  CHECK_FALSE(next_id(store, at(52) - std::chrono::milliseconds{1}).has_value());
+  CHECK(next_id(store, at(52)) == JobId{1});  // what next_due said
+  // Every job leased: the earliest lease end. A lease ended before the job's due moment (a job
+  // added again with the lease it had) leaves the due moment.
+  CaseChange later = update_of(*store.load_case(1));
+  JobRecord stale = job(4, 1, at(40));
+  stale.leased_until = at(-100);
+  later.jobs_added = {stale};
+  REQUIRE(store.commit(later).ok());
+  sut->reopen();
+  CHECK(**sut->store().next_due() == at(40));
+  CHECK(next_id(sut->store(), at(40)) == JobId{4});
+  REQUIRE(sut->store().lease_job(4, at(40), at(70)).ok());
+  CHECK(**sut->store().next_due() == at(52));
+}
+
+TEST_CASE("jobs: next_due looks past leased jobs to the first free one", "[jobs]") {
+  CRMFLOW_FOR_EACH_STORE(sut);
+  CaseChange c = new_case(1);
+  // Twenty jobs due a minute apart, the first fifteen leased far ahead.
+  for (JobId id = 1; id <= 20; ++id) {
+    c.jobs_added.push_back(job(id, 1, at(static_cast<std::int64_t>(id))));
+  }
+  REQUIRE(sut->store().commit(c).ok());
+  for (JobId id = 1; id <= 15; ++id) REQUIRE(sut->store().lease_job(id, at(0), at(1000)).ok());
+  sut->reopen();
+  CHECK(**sut->store().next_due() == at(16));
+  REQUIRE(sut->store().lease_job(16, at(0), at(17)).ok());
+  REQUIRE(sut->store().lease_job(17, at(0), at(17) + std::chrono::milliseconds{1}).ok());
+  // 16's lease ends at 17, before 17's lease ends and before 18 is due.
+  CHECK(**sut->store().next_due() == at(17));
 }
 
 TEST_CASE("jobs: a lease is taken only when free; it runs out at `until`", "[jobs][lease]") {

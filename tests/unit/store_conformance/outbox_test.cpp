@@ -34,6 +34,7 @@ TEST_CASE("outbox: every field round-trips", "[outbox]") {
   CRMFLOW_FOR_EACH_STORE(sut);
   CaseChange c = new_case(1);
   Notification sms = note(1, "1/3/0");
+  sms.segments = 2;
   Notification email = note(1, "1/3/1");
   email.channel = "email";
   email.to = "reza@example.com";

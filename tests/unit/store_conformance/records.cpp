@@ -65,6 +65,19 @@ Subscription signal_wait(CaseId case_id, std::uint32_t token, std::string name) 
   return {case_id, token, 0, SubscriptionKind::signal, std::move(name), std::nullopt};
 }
 
+Notification sms(CaseId case_id, std::string key) {
+  Notification n;
+  n.case_id = case_id;
+  n.step_id = "received";
+  n.channel = "sms";
+  n.to = "+989121234567";
+  n.text = "رضا، گوشی A52 شما پذیرش شد.";
+  n.idempotency_key = std::move(key);
+  n.at = at(1);
+  n.segments = 1;
+  return n;
+}
+
 Value every_kind_of_value() {
   using std::chrono::days;
   const Date received{std::chrono::year{2026} / 2 / 2};
@@ -252,6 +265,19 @@ void check_same(const Notification& got, const Notification& want) {
   CHECK(got.text == want.text);
   CHECK(got.idempotency_key == want.idempotency_key);
   CHECK(ms(got.at) == ms(want.at));
+  CHECK(got.segments == want.segments);
+}
+
+void check_entry(const Notification& got, const Notification& want) {
+  check_same(got, want);
+  INFO("outbox entry " << want.id);
+  CHECK(got.id == want.id);
+  CHECK(to_string(got.status) == to_string(want.status));
+  CHECK(got.attempts == want.attempts);
+  CHECK(ms(got.next_attempt) == ms(want.next_attempt));
+  CHECK(ms(got.leased_until) == ms(want.leased_until));
+  CHECK(ms(got.sent_at) == ms(want.sent_at));
+  CHECK(got.last_error == want.last_error);
 }
 
 void check_same(const DefinitionRecord& got, const DefinitionRecord& want) {

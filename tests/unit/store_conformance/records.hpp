@@ -29,6 +29,9 @@ JobRecord job(JobId id, CaseId case_id, Instant due, JobKind kind = JobKind::tim
 Subscription message_wait(CaseId case_id, std::uint32_t token, std::string name,
                           std::optional<std::string> key, std::uint32_t boundary = 0);
 Subscription signal_wait(CaseId case_id, std::uint32_t token, std::string name);
+// An SMS of `case_id` as the engine queues it (Persian text, one segment, queued at at(1)),
+// with the idempotency key `key`.
+Notification sms(CaseId case_id, std::string key);
 
 // A value of every kind, nested: integers at both ends, doubles that need every digit, text in
 // Persian and with escapes, dates, datetimes with their offsets, durations of both signs.
@@ -45,7 +48,11 @@ void check_same(const Task& got, const Task& want);
 void check_same(const JobRecord& got, const JobRecord& want);
 void check_same(const Subscription& got, const Subscription& want);
 void check_same(const HistoryEvent& got, const HistoryEvent& want);
+// A notification as it was queued (the engine's fields, segments included; not the id and the
+// delivery state, which the store keeps).
 void check_same(const Notification& got, const Notification& want);
+// An outbox entry: every field, its id and delivery state too.
+void check_entry(const Notification& got, const Notification& want);
 void check_same(const DefinitionRecord& got, const DefinitionRecord& want);
 void check_same(const CaseState& got, const CaseState& want);
 

@@ -89,6 +89,26 @@ TEST_CASE("tasks: a group's queue: unassigned tasks offered to the group", "[tas
   CHECK(open_ids(store, {.groups = {"nobody"}}) == Ids{1, 2, 3, 4, 5, 6, 7});
 }
 
+TEST_CASE("tasks: a manager's view: every open task offered to one of the groups, held or not",
+          "[tasks]") {
+  CRMFLOW_FOR_EACH_STORE(sut);
+  seed_worklist(sut->store());
+  sut->reopen();
+  Store& store = sut->store();
+  // Assigned ones too (1, 5), never completed or withdrawn ones (9), each task once (4).
+  CHECK(open_ids(store, {.any_group = {"sales"}}) == Ids{1, 3, 4, 5});
+  CHECK(open_ids(store, {.any_group = {"support"}}) == Ids{4, 7});
+  CHECK(open_ids(store, {.any_group = {"support", "sales"}}) == Ids{1, 3, 4, 5, 7});
+  CHECK(open_ids(store, {.any_group = {"nobody"}}).empty());
+  CHECK(open_ids(store, {.any_group = {"Sales"}}).empty());
+  // With paging and the other filters.
+  CHECK(open_ids(store, {.any_group = {"sales"}, .limit = 2, .offset = 1}) == Ids{3, 4});
+  CHECK(open_ids(store, {.case_id = 2, .any_group = {"sales"}}).empty());
+  // `user` and `group` take precedence: any_group is not read with them.
+  CHECK(open_ids(store, {.group = "support", .any_group = {"sales"}}) == Ids{4, 7});
+  CHECK(open_ids(store, {.user = "sara", .any_group = {"sales"}}) == Ids{5, 7});
+}
+
 TEST_CASE("tasks: filters by case, step and due moment combine", "[tasks]") {
   CRMFLOW_FOR_EACH_STORE(sut);
   CaseChange one = new_case(1);

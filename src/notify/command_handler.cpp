@@ -1,0 +1,67 @@
+#include "notify/command_channel.hpp"
+
+#include <exception>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "crmflow/json.hpp"
+#include "notify/command_runner.hpp"
+#include "notify/command_target.hpp"
+#include "notify/job_json.hpp"
+
+namespace crmflow::notify {
+namespace {
+
+HandlerResult answer(const CommandTarget& target, const CommandRun& run) {
+  const std::string who = "handler '" + target.name + "': program '" + target.argv.front() + "'";
+  if (run.output_truncated) {
+    return HandlerResult::failure(who + " wrote more than " + std::to_string(run.output.size()) +
+                                  " bytes on stdout: a result must be smaller");
+  }
+  if (run.output.find_first_not_of(" \t\r\n") == std::string::npos) return HandlerResult::ok();
+  auto parsed = parse_json(run.output);
+  if (!parsed) {
+    return HandlerResult::failure(who +
+                                  " did not answer JSON on stdout: " + parsed.error().message);
+  }
+  if (!parsed->is_object()) {
+    return HandlerResult::failure(who + " answered a JSON " + std::string{parsed->kind_name()} +
+                                  ", not an object");
+  }
+  const Value* error = parsed->find("error");
+  if (error == nullptr || error->is_null()) return HandlerResult::ok(std::move(parsed).value());
+  if (!error->is_string() || error->as_string().empty()) {
+    return HandlerResult::failure(who +
+                                  " answered an \"error\" that is not a code: give it as "
+                                  "{\"error\": \"CODE\", \"message\": \"...\"}");
+  }
+  const Value& message = (*parsed)["message"];
+  return HandlerResult::error(error->as_string(), message.is_string() ? message.as_string() : "");
+}
+
+HandlerResult run_job(const CommandTarget& target, const JobContext& job) {
+  auto run = run_command(command_request(target, job_json(job) + "\n"));
+  if (!run) return HandlerResult::failure("handler '" + target.name + "': " + run.error().message);
+  if (run->ending != CommandRun::Ending::exited || run->exit_code != 0) {
+    return HandlerResult::failure("handler '" + target.name + "': " + describe_run(target, *run));
+  }
+  return answer(target, *run);
+}
+
+}  // namespace
+
+Result<Handler> make_command_handler(const CommandTarget& target) {
+  if (Status s = check_command_target(target, "handler"); !s) return std::move(s).error();
+  // Shared, so that copies of the handler (std::function copies freely) share one target.
+  auto shared = std::make_shared<const CommandTarget>(target);
+  return Handler{[shared](const JobContext& job) {
+    try {
+      return run_job(*shared, job);
+    } catch (const std::exception& e) {
+      return HandlerResult::failure("handler '" + shared->name + "': " + e.what());
+    }
+  }};
+}
+
+}  // namespace crmflow::notify
