@@ -94,12 +94,20 @@ struct EngineOptions {
   EngineLimits limits{};
 };
 
+// What one run_due call did, for hosts that report the two apart.
+struct RunDueCounts {
+  std::size_t jobs = 0;        // jobs fired or set aside
+  std::size_t deliveries = 0;  // delivery attempts
+};
+
 struct RunDueOptions {
   // Stop after this many jobs and deliveries; 0: no limit.
   std::size_t max_items = 0;
   // Checked between two items: once stop is requested, run_due returns what it did so far
   // (nothing is half-done: each item is committed on its own).
   std::stop_token stop{};
+  // When given, filled with the jobs and the deliveries of this call.
+  RunDueCounts* counts = nullptr;
 };
 
 // What deploy() did.

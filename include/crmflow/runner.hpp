@@ -51,10 +51,12 @@
 
 namespace crmflow {
 
-// One pass that fired at least one job, as RunnerOptions::on_pass reports it.
+// One pass that fired at least one job or attempted a delivery, as RunnerOptions::on_pass reports
+// it.
 struct RunnerPass {
   Instant now{};          // the moment the pass gave run_due
-  std::size_t fired = 0;  // how many jobs it fired (>= 1)
+  std::size_t fired = 0;       // how many jobs it fired (or set aside)
+  std::size_t delivered = 0;   // how many deliveries it attempted (with EngineOptions::channels)
 };
 
 // The callbacks (on_started, on_error, on_pass) run on the thread that runs run(), one call at a

@@ -1,11 +1,11 @@
-#include "notify/command_channel.hpp"
-
+// make_command_handler (declared in command_channel.hpp): a service step's job run as a program.
 #include <exception>
 #include <memory>
 #include <string>
 #include <utility>
 
 #include "crmflow/json.hpp"
+#include "notify/command_channel.hpp"
 #include "notify/command_runner.hpp"
 #include "notify/command_target.hpp"
 #include "notify/job_json.hpp"

@@ -55,13 +55,14 @@ struct CommandRun {
   std::string error_tail{};
 };
 
-// Runs the program to its end and reports how it ended. A program still holding stdout or
-// stderr open through a child of its own after exiting is read for a short while more, then
-// left alone.
+// Runs the program to its end and reports how it ended. When the program has exited but a child
+// of its own still holds stdout or stderr open, they are read for a quarter of a second more and
+// the child is then left alone (it is not ours to stop).
 // Errors: invalid_input (empty argv, a NUL byte in an argument, a timeout that is not
-// positive); not_found (no such program, naming it); invalid_input (found but not executable,
-// or not a program the system can run); unavailable (the system is out of processes,
-// descriptors or memory, or the exit status was taken by someone else: retrying may work).
+// positive, a negative kill_grace); not_found (no such program, naming it); invalid_input (found
+// but not executable, or not a program the system can run); unavailable (the system is out of
+// processes, descriptors or memory, or the exit status was taken by someone else: retrying may
+// work).
 Result<CommandRun> run_command(const CommandRequest& request);
 
 }  // namespace crmflow::notify

@@ -331,7 +331,9 @@ HttpResult HttpClient::post(const HttpHeaders& headers, std::string body,
     request.set(http::field::user_agent, "crmflow");
     request.set(http::field::connection, "close");
     request.set(http::field::content_type, content_type);
-    for (const auto& [name, value] : headers) request.insert(name, value);
+    // set, not insert: a configured User-Agent replaces crmflow's (the rest cannot clash, as
+    // HttpRequestTemplate refuses them).
+    for (const auto& [name, value] : headers) request.set(name, value);
     request.body() = std::move(body);
     request.prepare_payload();
     if (tls_ == nullptr) {

@@ -12,7 +12,7 @@ Value job_value(const JobContext& job) {
   object.emplace("process", Value{job.process_id});
   object.emplace("step", Value{job.step_id});
   object.emplace("handler", Value{job.handler});
-  object.emplace("key", job.case_key.empty() ? Value{} : Value{job.case_key});
+  object.emplace("key", Value{job.case_key});
   object.emplace("input", job.input);
   object.emplace("attempt", Value{static_cast<std::int64_t>(job.attempt)});
   object.emplace("idempotency_key", Value{job.idempotency_key});

@@ -2,9 +2,10 @@
 // handlers send (a program's stdin, the default HTTP body). One shape everywhere
 // (docs/command-and-file-channels.md):
 //   {"attempt", "case", "handler", "idempotency_key", "input", "key", "process", "step"}
-// Keys in byte order (as every Value object prints); "key" is the case's business key, null for
-// a case started without one; "input" is the step's input, dates and durations in it as
-// ISO 8601 strings (JsonStyle::plain); "attempt" is 1 for the first try.
+// Keys in byte order (as every Value object prints); "key" is the case's business key, "" for a
+// case started without one (as `crmflow start --json` shows it); "input" is the step's input,
+// dates and durations in it as ISO 8601 strings (JsonStyle::plain); "attempt" is 1 for the
+// first try.
 #pragma once
 
 #include <string>

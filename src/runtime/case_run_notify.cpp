@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "expr/template.hpp"
+#include "notify/sms.hpp"
 #include "runtime/case_run.hpp"
 
 namespace crmflow::runtime {
@@ -138,6 +139,10 @@ void CaseRun::queue_notification(const Step& step, const Notification& entry, co
     n.text = text;
     n.idempotency_key = fmt::format("{}/{}", record_.id, ++state_.notification_sequence);
     n.at = env_.now;
+    if (n.channel == "sms") {
+      // Recorded per message (docs/sms.md): what the panel will bill. Rendered text is UTF-8.
+      if (auto count = notify::count_sms(n.text)) n.segments = count->segments;
+    }
     event(EventType::notification_queued, index, task != nullptr ? task->id : kNoId, {},
           Value::Object{{"channel", n.channel}, {"to", n.to}});
   }

@@ -187,9 +187,11 @@ Result<std::size_t> Engine::run_due(Instant now, const RunDueOptions& options) {
     }
     ++done;
   }
+  if (options.counts != nullptr) *options.counts = RunDueCounts{done, 0};
   if (options_.channels != nullptr) {
     auto delivered = deliver_due(now, options, done);
     if (!delivered) return std::move(delivered).error();
+    if (options.counts != nullptr) options.counts->deliveries = *delivered;
   }
   return done;
 }

@@ -47,9 +47,10 @@ Status check_options(const RunnerOptions& options) {
 
 // run_due with anything thrown (memory exhaustion, a bug) turned into an error: a pass must
 // always report back to the loop, or stopping would wait for it for ever.
-Result<std::size_t> fire_due(Engine& engine, Instant now, std::stop_token stop) {
+Result<std::size_t> fire_due(Engine& engine, Instant now, std::stop_token stop,
+                             RunDueCounts& counts) {
   try {
-    return engine.run_due(now, {.stop = std::move(stop)});
+    return engine.run_due(now, {.stop = std::move(stop), .counts = &counts});
   } catch (const std::exception& e) {
     return internal_error(fmt::format("runner: run_due threw: {}", e.what()));
   } catch (...) {
@@ -101,7 +102,7 @@ class Runner::Loop {
   void begin_stop();
   void look();
   void start_pass();
-  void pass_ended(Instant now, const Result<std::size_t>& fired);
+  void pass_ended(Instant now, const Result<std::size_t>& fired, const RunDueCounts& counts);
   void arm(Steady::time_point at);
   void back_off();
   void report(const Error& error);
@@ -236,12 +237,16 @@ void Runner::Loop::start_pass() {
   ++running_;
   const Instant now = clock_->now();
   asio::post(*pool_, [this, now, stop = passes_stop_.get_token()] {
-    Result<std::size_t> fired = fire_due(engine_, now, stop);
-    asio::post(io_, [this, now, fired = std::move(fired)] { pass_ended(now, fired); });
+    RunDueCounts counts;
+    Result<std::size_t> fired = fire_due(engine_, now, stop, counts);
+    asio::post(io_, [this, now, counts, fired = std::move(fired)] {
+      pass_ended(now, fired, counts);
+    });
   });
 }
 
-void Runner::Loop::pass_ended(Instant now, const Result<std::size_t>& fired) {
+void Runner::Loop::pass_ended(Instant now, const Result<std::size_t>& fired,
+                              const RunDueCounts& counts) {
   --running_;
   if (!fired) {
     report(fired.error());
@@ -250,7 +255,7 @@ void Runner::Loop::pass_ended(Instant now, const Result<std::size_t>& fired) {
     backoff_ = options_.retry_delay;
     if (*fired > 0 && options_.on_pass) {
       try {
-        options_.on_pass(RunnerPass{now, *fired});
+        options_.on_pass(RunnerPass{now, counts.jobs, counts.deliveries});
       } catch (...) {  // a host callback must not end the loop
       }
     }

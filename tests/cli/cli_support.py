@@ -18,11 +18,16 @@ ERROR_LINE = re.compile(r"^crmflow: error: (not_found|not_authorized|invalid_inp
                         r"|conflict|unavailable|internal): .+$")
 
 
-def crmflow(*args, cwd=None, errors=None):
+def crmflow(*args, cwd=None, errors=None, env_extra=None):
     """Runs the program with `args` (each turned into a string) and captures its output as text;
-    `errors="surrogateescape"` keeps output bytes that are not UTF-8 (as lone surrogates)."""
+    `errors="surrogateescape"` keeps output bytes that are not UTF-8 (as lone surrogates);
+    `env_extra` adds variables to the environment it runs in."""
+    env = None
+    if env_extra:
+        env = dict(os.environ)
+        env.update(env_extra)
     return subprocess.run([CRMFLOW, *map(str, args)], capture_output=True, text=True, cwd=cwd,
-                          errors=errors, timeout=120)
+                          errors=errors, timeout=120, env=env)
 
 
 def ok(result):

@@ -223,7 +223,7 @@ def test_cases_started_while_it_runs_fire_and_the_json_log(tmp_path):
     runner.terminate_json()
     fired = [json.loads(line) for line in runner.seen if '"fired"' in line]
     assert sum(entry["fired"] for entry in fired) == 2, runner.seen
-    assert all(set(entry) == {"at", "fired", "now"} for entry in fired), runner.seen
+    assert all(set(entry) == {"at", "fired", "delivered", "now"} for entry in fired), runner.seen
     assert_each_fired_once(db, ids)
 
 

@@ -78,8 +78,14 @@ int run_run(const Arguments& args) {
   options.poll_interval = kPollInterval;
   options.stop_signals = {SIGINT, SIGTERM};
   options.on_pass = [&log](const RunnerPass& pass) {
-    log.line(fmt::format("fired {} job{}", pass.fired, pass.fired == 1 ? "" : "s"),
-             {{"fired", static_cast<std::int64_t>(pass.fired)}, {"now", rfc3339(pass.now)}});
+    std::string text = fmt::format("fired {} job{}", pass.fired, pass.fired == 1 ? "" : "s");
+    if (pass.delivered != 0) {
+      text += fmt::format(", {} notification{} delivered or retried", pass.delivered,
+                          pass.delivered == 1 ? "" : "s");
+    }
+    log.line(text, {{"fired", static_cast<std::int64_t>(pass.fired)},
+                    {"delivered", static_cast<std::int64_t>(pass.delivered)},
+                    {"now", rfc3339(pass.now)}});
   };
   options.on_error = [&log](const Error& error) {
     log.line(fmt::format("error: {}: {} (trying again)", to_string(error.code), error.message),

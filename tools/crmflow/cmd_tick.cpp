@@ -1,5 +1,5 @@
 // crmflow tick [--now DATETIME]: fires every job due up to now (timers, boundary timers, alarms,
-// service jobs), then stops.
+// service jobs, triggers), delivers the notifications due when --channels is given, then stops.
 #include <fmt/core.h>
 
 #include "commands.hpp"
@@ -29,12 +29,20 @@ int run_tick(const Arguments& args) {
   const Instant now = *options.now;
   auto session = Session::open(args, options);
   if (!session) return fail(args, session.error());
-  auto fired = (*session)->engine().run_due(now);
-  if (!fired) return fail(args, fired.error());
+  RunDueCounts counts;
+  auto done = (*session)->engine().run_due(now, {.counts = &counts});
+  if (!done) return fail(args, done.error());
+  const bool delivering = args.has("channels");
   if ((*session)->json()) {
-    print_json(Value::Object{{"fired", static_cast<std::int64_t>(*fired)}, {"now", rfc3339(now)}});
+    Value out = Value::Object{{"fired", static_cast<std::int64_t>(counts.jobs)},
+                              {"now", rfc3339(now)}};
+    if (delivering) out.set("deliveries", static_cast<std::int64_t>(counts.deliveries));
+    print_json(out);
+  } else if (delivering) {
+    fmt::print("{} job{} fired, {} notification{} delivered or retried\n", counts.jobs,
+               counts.jobs == 1 ? "" : "s", counts.deliveries, counts.deliveries == 1 ? "" : "s");
   } else {
-    fmt::print("{} job{} fired\n", *fired, *fired == 1 ? "" : "s");
+    fmt::print("{} job{} fired\n", counts.jobs, counts.jobs == 1 ? "" : "s");
   }
   return kExitOk;
 }

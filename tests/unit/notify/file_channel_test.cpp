@@ -1,7 +1,9 @@
 #include "notify/file_channel.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -151,6 +153,33 @@ TEST_CASE("a write that fails is retried with the system's reason") {
   CHECK(gone.kind() == DeliveryOutcome::Kind::retry);
   CHECK_THAT(gone.detail(),
              Catch::Contains("cannot open it for appending: No such file or directory"));
+}
+
+TEST_CASE("a line that fits only in part is cut off again: the file never holds half a line") {
+  TempFolder dir;
+  const auto path = dir / "limited.jsonl";
+  auto audit = channel(path);
+  REQUIRE(audit->deliver(numbered(1)).kind() == DeliveryOutcome::Kind::delivered);
+  const std::string before = TempFolder::read(path);
+  // A file size limit 100 bytes past the end: write() takes 100 bytes, then fails with EFBIG
+  // (SIGXFSZ ignored, as a server would).
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  struct sigaction old_action {};
+  sigaction(SIGXFSZ, &ignore, &old_action);
+  rlimit old_limit{};
+  getrlimit(RLIMIT_FSIZE, &old_limit);
+  rlimit limit = old_limit;
+  limit.rlim_cur = before.size() + 100;
+  REQUIRE(setrlimit(RLIMIT_FSIZE, &limit) == 0);
+  const DeliveryOutcome outcome = audit->deliver(numbered(2, 3000));
+  setrlimit(RLIMIT_FSIZE, &old_limit);
+  sigaction(SIGXFSZ, &old_action, nullptr);
+  CHECK(outcome.kind() == DeliveryOutcome::Kind::retry);
+  CHECK_THAT(outcome.detail(), Catch::EndsWith("cannot write to it: File too large"));
+  CHECK(TempFolder::read(path) == before);
+  REQUIRE(audit->deliver(numbered(2, 3000)).kind() == DeliveryOutcome::Kind::delivered);
+  CHECK(TempFolder::read(path) == before + notification_json(numbered(2, 3000)) + "\n");
 }
 
 TEST_CASE("a line waits for the lock another process holds on the file") {

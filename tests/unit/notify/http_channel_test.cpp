@@ -2,6 +2,7 @@
 // connection failure is classified.
 #include "notify/http_channel.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -90,7 +91,8 @@ TEST_CASE("http channel: header and body templates, env read at delivery", "[not
   HttpTarget target = target_for(server);
   target.headers = {{"Authorization", "Bearer {{ env.CRMFLOW_TEST_SMS_TOKEN }}"},
                     {"X-Missing", "[{{ env.CRMFLOW_TEST_NOT_SET }}]"},
-                    {"X-Case", "{{ case }}/{{ step }}"}};
+                    {"X-Case", "{{ case }}/{{ step }}"},
+                    {"User-Agent", "repair-shop/2"}};
   target.body = "receptor={{ to }}&message={{ text }}&try={{ attempt }}";
   target.content_type = "text/plain; charset=utf-8";
   auto channel = make_http_channel(target);
@@ -111,6 +113,10 @@ TEST_CASE("http channel: header and body templates, env read at delivery", "[not
   CHECK(requests[1].header("Authorization") == "Bearer rotated-token");
   CHECK(requests[0].header("X-Missing") == "[]");
   CHECK(requests[0].header("X-Case") == "7/received");
+  CHECK(requests[0].header("User-Agent") == "repair-shop/2");
+  CHECK(std::ranges::count_if(requests[0].headers, [](const auto& header) {
+          return header.first == "User-Agent";
+        }) == 1);
   CHECK(requests[0].header("Content-Type") == "text/plain; charset=utf-8");
   CHECK(requests[0].header("Idempotency-Key") == "7/3/0");
   CHECK(requests[1].header("Idempotency-Key") == "7/3/0");
@@ -257,7 +263,8 @@ TEST_CASE("http channel: connection failures are retried", "[notify][http]") {
     target.timeout = 300ms;
     const DeliveryOutcome outcome = deliver(target);
     CHECK(outcome.kind() == Kind::retry);
-    CHECK_THAT(outcome.detail(), Catch::EndsWith("/send: timed out after 300ms while reading the answer"));
+    CHECK_THAT(outcome.detail(),
+               Catch::EndsWith("/send: timed out after 300ms while reading the answer"));
     CHECK(server.requests().size() == 1);
   }
   SECTION("the server closes the connection without answering") {

@@ -121,6 +121,7 @@ TEST_CASE("a queued notification is delivered by run_due, byte for byte, once",
   CHECK(stored.status == DeliveryStatus::sent);
   CHECK(stored.sent_at == std::optional<Instant>{w.clock.now()});
   CHECK(stored.attempts == 1);
+  CHECK(stored.segments == 1);  // 28 Persian characters: one UCS-2 segment
   CHECK(has(w.events(id), "notification_sent"));
   // Nothing more to do, now or later.
   CHECK(w.run_due() == 0);
