@@ -9,29 +9,14 @@
 namespace crmflow::expr {
 namespace {
 
-// Decodes the code point at text[pos] and advances pos. A byte that does not start a sequence
-// is returned alone (as a value above U+10FFFF, so no mapping touches it).
+// Decodes the code point at text[pos] and advances pos. A byte that does not start a well-formed
+// sequence is returned alone (as a value above U+10FFFF, so no mapping touches it and it is
+// written back as it was).
 char32_t decode(std::string_view text, std::size_t& pos) {
-  const auto b0 = static_cast<unsigned char>(text[pos]);
-  std::size_t len = b0 < 0x80           ? 1
-                    : (b0 >> 5) == 0x6  ? 2
-                    : (b0 >> 4) == 0xE  ? 3
-                    : (b0 >> 3) == 0x1E ? 4
-                                        : 0;
-  if (len == 0 || pos + len > text.size()) {
-    ++pos;
-    return 0x110000 + b0;
-  }
-  char32_t cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
-  for (std::size_t i = 1; i < len; ++i) {
-    const auto b = static_cast<unsigned char>(text[pos + i]);
-    if ((b & 0xC0) != 0x80) {
-      ++pos;
-      return 0x110000 + b0;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  pos += len;
+  const std::size_t length = text::utf8_sequence_length(text, pos);
+  if (length == 0) return 0x110000 + static_cast<unsigned char>(text[pos++]);
+  const char32_t cp = text::decode_utf8(text, pos, length);
+  pos += length;
   return cp;
 }
 

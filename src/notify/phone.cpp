@@ -63,15 +63,6 @@ bool is_separator(char32_t cp) {
   }
 }
 
-char32_t decode(std::string_view text, std::size_t pos, std::size_t length) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[pos + i]); };
-  if (length == 1) return byte(0);
-  static constexpr std::array<unsigned char, 5> kLeadMask = {0, 0, 0x1F, 0x0F, 0x07};
-  char32_t cp = byte(0) & kLeadMask[length];
-  for (std::size_t i = 1; i < length; ++i) cp = (cp << 6) | (byte(i) & 0x3Fu);
-  return cp;
-}
-
 // The digits of `number`, whether it opened with '+', and where a lone "(0)" stood: the
 // "+44 (0)20 ..." way of showing the trunk 0 that callers from abroad leave out.
 struct Written {
@@ -88,7 +79,7 @@ Result<Written> read_digits(std::string_view number) {
   for (std::size_t pos = 0; pos < number.size();) {
     const std::size_t length = text::utf8_sequence_length(number, pos);
     if (length == 0) return refuse(number, "is not valid UTF-8 text");
-    const char32_t cp = decode(number, pos, length);
+    const char32_t cp = text::decode_utf8(number, pos, length);
     pos += length;
     if (const auto digit = digit_of(cp)) {
       written.digits.push_back(*digit);

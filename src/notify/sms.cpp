@@ -49,33 +49,13 @@ Septets gsm_septets(char32_t cp) {
   return std::ranges::binary_search(kGsmNonAscii, cp) ? 1 : 0;
 }
 
-// The code point of the well-formed sequence of `length` bytes at text[pos].
-char32_t decode(std::string_view text, std::size_t pos, std::size_t length) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[pos + i]); };
-  if (length == 1) return byte(0);
-  static constexpr std::array<unsigned char, 5> kLeadMask = {0, 0, 0x1F, 0x0F, 0x07};
-  char32_t cp = byte(0) & kLeadMask[length];
-  for (std::size_t i = 1; i < length; ++i) cp = (cp << 6) | (byte(i) & 0x3Fu);
-  return cp;
-}
-
-// Calls visit(code point) for each character. REQUIRES: text is valid UTF-8.
-template <class Visit>
-void for_each_char(std::string_view text, Visit visit) {
-  for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t length = text::utf8_sequence_length(text, pos);
-    visit(decode(text, pos, length));
-    pos += length;
-  }
-}
-
 // Parts needed when characters of the given unit widths are packed into parts of `per_part`
 // units without splitting a character.
 template <class Width>
 std::uint32_t count_parts(std::string_view text, std::uint32_t per_part, Width width) {
   std::uint32_t parts = 1;
   std::uint32_t used = 0;
-  for_each_char(text, [&](char32_t cp) {
+  text::for_each_code_point(text, [&](char32_t cp) {
     const std::uint32_t w = width(cp);
     if (used + w > per_part) {
       ++parts;
@@ -107,7 +87,7 @@ Result<SmsCount> count_sms(std::string_view utf8) {
   std::uint32_t septets = 0;
   std::uint32_t code_units = 0;
   bool gsm = true;
-  for_each_char(utf8, [&](char32_t cp) {
+  text::for_each_code_point(utf8, [&](char32_t cp) {
     const Septets s = gsm_septets(cp);
     gsm = gsm && s != 0;
     septets += s;

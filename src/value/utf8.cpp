@@ -92,6 +92,15 @@ TextPosition position_of(std::string_view text, std::size_t byte_offset) noexcep
       static_cast<std::uint32_t>(count_chars(before.substr(start)) + 1)};
 }
 
+char32_t decode_utf8(std::string_view text, std::size_t pos, std::size_t length) noexcept {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[pos + i]); };
+  if (length <= 1) return byte(0);
+  static constexpr unsigned char kLeadMask[5] = {0, 0, 0x1F, 0x0F, 0x07};
+  char32_t cp = byte(0) & kLeadMask[length];
+  for (std::size_t i = 1; i < length; ++i) cp = (cp << 6) | (byte(i) & 0x3Fu);
+  return cp;
+}
+
 void append_utf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);

@@ -19,6 +19,20 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) noexcep
 // when the whole text is valid UTF-8.
 std::size_t find_invalid_utf8(std::string_view text) noexcept;
 
+// The code point of the well-formed sequence of `length` bytes at text[pos], as
+// utf8_sequence_length found it. REQUIRES: that sequence is well formed (length 1 to 4).
+char32_t decode_utf8(std::string_view text, std::size_t pos, std::size_t length) noexcept;
+
+// Calls visit(code point) for each character of `text`. REQUIRES: text is valid UTF-8.
+template <class Visit>
+void for_each_code_point(std::string_view text, Visit visit) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t length = utf8_sequence_length(text, pos);
+    visit(decode_utf8(text, pos, length));
+    pos += length;
+  }
+}
+
 // Appends the UTF-8 encoding of `cp`. REQUIRES: cp <= U+10FFFF.
 void append_utf8(std::string& out, char32_t cp);
 
