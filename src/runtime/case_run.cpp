@@ -60,7 +60,8 @@ Result<bool> CaseRun::condition(const expr::Expression& expression) const {
   return expression.evaluate_condition(scope, context());
 }
 
-Result<std::string> CaseRun::render(const expr::Template& text) const {
+Result<std::string> CaseRun::render(const expr::Template& text,
+                                    std::vector<expr::TemplateGap>* gaps) const {
   if (text.is_literal()) return text.text();
   const expr::NamedScope kase{"case", case_value_};
   const expr::ValueScope vars{record_.variables};
@@ -69,6 +70,9 @@ Result<std::string> CaseRun::render(const expr::Template& text) const {
   const expr::ChainedScope scope{kase, inner};
   auto rendered = text.render(scope, context());
   if (!rendered) return std::move(rendered).error();
+  if (gaps != nullptr) {
+    gaps->insert(gaps->end(), rendered->gaps.begin(), rendered->gaps.end());
+  }
   return std::move(rendered->text);
 }
 

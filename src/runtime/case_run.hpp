@@ -29,6 +29,7 @@
 #include "crmflow/handler.hpp"
 #include "crmflow/store.hpp"
 #include "expr/expression.hpp"
+#include "expr/template.hpp"
 #include "model/definition.hpp"
 #include "runtime/business_time.hpp"
 #include "runtime/plan.hpp"
@@ -215,7 +216,9 @@ class CaseRun {
   // Expressions against the case's variables and `case`.
   Result<Value> evaluate(const model::ValueSource& source) const;
   Result<bool> condition(const expr::Expression& expression) const;
-  Result<std::string> render(const expr::Template& text) const;
+  // `gaps` (when given) receives the parts that rendered empty: a null value or a missing path.
+  Result<std::string> render(const expr::Template& text,
+                             std::vector<expr::TemplateGap>* gaps = nullptr) const;
   expr::Context context() const;
 
   void park(Token token);

@@ -81,15 +81,23 @@ void CaseRun::queue_notification(const Step& step, const Notification& entry, co
   const Content content = content_of(def_, entry);
   std::string subject;
   std::string text;
+  // Parts that rendered as empty text (a missing variable, a null value): the notification goes
+  // out, and its history event says what was blank (spec: "Templates").
+  std::vector<expr::TemplateGap> gaps;
   if (content.subject) {
-    auto rendered = render(*content.subject);
+    auto rendered = render(*content.subject, &gaps);
     if (!rendered) return failed(rendered.error().message);
     subject = std::move(*rendered);
   }
   if (content.text) {
-    auto rendered = render(*content.text);
+    auto rendered = render(*content.text, &gaps);
     if (!rendered) return failed(rendered.error().message);
     text = std::move(*rendered);
+  }
+  Value::List blanks;
+  for (const expr::TemplateGap& gap : gaps) {
+    blanks.emplace_back(Value::Object{{"expression", gap.expression},
+                                      {"missing", gap.missing}});
   }
 
   std::vector<std::string> addresses;
@@ -143,8 +151,10 @@ void CaseRun::queue_notification(const Step& step, const Notification& entry, co
       // Recorded per message (docs/sms.md): what the panel will bill. Rendered text is UTF-8.
       if (auto count = notify::count_sms(n.text)) n.segments = count->segments;
     }
+    Value::Object data{{"channel", n.channel}, {"to", n.to}};
+    if (!blanks.empty()) data.emplace("blanks", blanks);
     event(EventType::notification_queued, index, task != nullptr ? task->id : kNoId, {},
-          Value::Object{{"channel", n.channel}, {"to", n.to}});
+          std::move(data));
   }
 }
 

@@ -75,5 +75,37 @@ steps:
   CHECK(w.sent.notifications()[0].text == "x = 3");
 }
 
+TEST_CASE("a missing variable renders as empty text, and the history says which",
+          "[runtime][notify]") {
+  World w;
+  w.deploy(R"yaml(
+process: blanks
+steps:
+  - id: tell
+    type: send
+    notify:
+      - {channel: sms, to: "+1", text: "«{{ customer.name }}» {{ nickname }}، گوشی {{ device }} آماده است."}
+  - {id: done, type: end}
+)yaml");
+  const CaseId id = w.start(
+      "blanks", Value::Object{{"device", "A52"}, {"nickname", Value{}}, {"customer", Value::Object{}}});
+  REQUIRE(w.sent.notifications().size() == 1);
+  CHECK(w.sent.notifications()[0].text == "«» ، گوشی A52 آماده است.");
+  CHECK(w.status(id) == CaseStatus::completed);
+  auto history = w.engine.history(id);
+  REQUIRE(history.ok());
+  const auto queued = std::find_if(history->begin(), history->end(), [](const HistoryEvent& e) {
+    return e.event == EventType::notification_queued;
+  });
+  REQUIRE(queued != history->end());
+  const Value& blanks = queued->data["blanks"];
+  REQUIRE(blanks.is_list());
+  REQUIRE(blanks.as_list().size() == 2);
+  CHECK(blanks.as_list()[0]["expression"].as_string() == "customer.name");
+  CHECK(blanks.as_list()[0]["missing"].as_bool());
+  CHECK(blanks.as_list()[1]["expression"].as_string() == "nickname");
+  CHECK_FALSE(blanks.as_list()[1]["missing"].as_bool());
+}
+
 }  // namespace
 }  // namespace crmflow::test
