@@ -4,10 +4,10 @@
 #include <string>
 #include <utility>
 
-#include "crmflow/json.hpp"
 #include "notify/command_channel.hpp"
 #include "notify/command_runner.hpp"
 #include "notify/command_target.hpp"
+#include "notify/handler_answer.hpp"
 #include "notify/job_json.hpp"
 
 namespace crmflow::notify {
@@ -19,25 +19,7 @@ HandlerResult answer(const CommandTarget& target, const CommandRun& run) {
     return HandlerResult::failure(who + " wrote more than " + std::to_string(run.output.size()) +
                                   " bytes on stdout: a result must be smaller");
   }
-  if (run.output.find_first_not_of(" \t\r\n") == std::string::npos) return HandlerResult::ok();
-  auto parsed = parse_json(run.output);
-  if (!parsed) {
-    return HandlerResult::failure(who +
-                                  " did not answer JSON on stdout: " + parsed.error().message);
-  }
-  if (!parsed->is_object()) {
-    return HandlerResult::failure(who + " answered a JSON " + std::string{parsed->kind_name()} +
-                                  ", not an object");
-  }
-  const Value* error = parsed->find("error");
-  if (error == nullptr || error->is_null()) return HandlerResult::ok(std::move(parsed).value());
-  if (!error->is_string() || error->as_string().empty()) {
-    return HandlerResult::failure(who +
-                                  " answered an \"error\" that is not a code: give it as "
-                                  "{\"error\": \"CODE\", \"message\": \"...\"}");
-  }
-  const Value& message = (*parsed)["message"];
-  return HandlerResult::error(error->as_string(), message.is_string() ? message.as_string() : "");
+  return handler_answer(run.output, who);
 }
 
 HandlerResult run_job(const CommandTarget& target, const JobContext& job) {

@@ -6,29 +6,13 @@
 #include <utility>
 
 #include "crmflow/json.hpp"
+#include "notify/handler_answer.hpp"
 #include "notify/http_channel.hpp"
 #include "notify/http_request_template.hpp"
+#include "notify/job_json.hpp"
 
 namespace crmflow::notify {
 namespace {
-
-// The job as the default body shows it and as templates read it.
-Value job_value(const JobContext& job) {
-  Value::Object object;
-  object.emplace("case", Value{static_cast<std::int64_t>(job.case_id)});
-  object.emplace("process", Value{job.process_id});
-  object.emplace("step", Value{job.step_id});
-  object.emplace("handler", Value{job.handler});
-  object.emplace("key", Value{job.case_key});
-  object.emplace("input", job.input);
-  object.emplace("attempt", Value{static_cast<std::int64_t>(job.attempt)});
-  object.emplace("idempotency_key", Value{job.idempotency_key});
-  return Value{std::move(object)};
-}
-
-bool is_blank(std::string_view text) {
-  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
 
 HandlerResult interpret(const HttpRequestTemplate& request, const HttpResult& result) {
   if (!result.ok()) {
@@ -42,25 +26,7 @@ HandlerResult interpret(const HttpRequestTemplate& request, const HttpResult& re
     }
     return HandlerResult::failure(std::move(message));
   }
-  if (is_blank(response.body)) return HandlerResult::ok();
-  auto answer = parse_json(response.body);
-  if (!answer) {
-    return HandlerResult::failure(
-        fmt::format("{}: the answer is not JSON ({}); answer a JSON "
-                    "object, or nothing",
-                    request.label(), answer.error().message));
-  }
-  if (!answer->is_object()) {
-    return HandlerResult::failure(fmt::format("{}: the answer is a JSON {}, not an object",
-                                              request.label(), answer->kind_name()));
-  }
-  if (const Value* code = answer->find("error"); code != nullptr && code->is_string()) {
-    const Value* message = answer->find("message");
-    return HandlerResult::error(code->as_string(), message != nullptr && message->is_string()
-                                                       ? message->as_string()
-                                                       : std::string{});
-  }
-  return HandlerResult::ok(*std::move(answer));
+  return handler_answer(response.body, request.label());
 }
 
 }  // namespace

@@ -83,17 +83,17 @@ TEST_CASE("answers that are not a result object are failures saying why") {
   const HandlerResult text = answering(dir, "charged\n")(charge_job());
   CHECK(text.kind() == HandlerResult::Kind::failure);
   CHECK_THAT(text.message(), Catch::StartsWith("handler 'charge-card': program '"));
-  CHECK_THAT(text.message(), Catch::Contains("did not answer JSON on stdout: invalid JSON at 1:1"));
+  CHECK_THAT(text.message(), Catch::Contains("the answer is not JSON (invalid JSON at 1:1"));
 
   const HandlerResult list = answering(dir, "[1, 2]")(charge_job());
   CHECK(list.kind() == HandlerResult::Kind::failure);
-  CHECK_THAT(list.message(), Catch::EndsWith("answered a JSON list, not an object"));
+  CHECK_THAT(list.message(), Catch::EndsWith("the answer is a JSON list, not an object"));
 
   for (const char* bad : {R"({"error": 5})", R"({"error": ""})", R"({"error": {"code": "X"}})"}) {
     const HandlerResult result = answering(dir, bad)(charge_job());
     INFO(bad);
     CHECK(result.kind() == HandlerResult::Kind::failure);
-    CHECK_THAT(result.message(), Catch::Contains("answered an \"error\" that is not a code"));
+    CHECK_THAT(result.message(), Catch::Contains("the answer's \"error\" is not a code"));
   }
 }
 
