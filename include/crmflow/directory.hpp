@@ -11,10 +11,13 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "crmflow/diagnostic.hpp"
 
 namespace crmflow {
 
@@ -61,5 +64,19 @@ class MemoryDirectory final : public Directory {
   };
   std::map<std::string, User, std::less<>> users_;
 };
+
+// A users file (`crmflow --users`, the form of a scenario's `users:`): a map of user names to
+// `{groups: [...], manages: [...], CHANNEL: ADDRESS, ...}`, bare or under a top-level `users:`.
+// Every problem is reported at once, each at its place (FILE:LINE:COL).
+struct UsersOutcome {
+  std::shared_ptr<MemoryDirectory> directory{};  // null when there are diagnostics
+  std::vector<Diagnostic> diagnostics{};
+  bool ok() const { return diagnostics.empty(); }
+};
+
+// Reads users from YAML text; `file_name` names it in diagnostics.
+UsersOutcome load_users(std::string_view yaml_text, std::string_view file_name);
+// Reads a users file. An unreadable file is one diagnostic without a place.
+UsersOutcome load_users_file(const std::string& path);
 
 }  // namespace crmflow

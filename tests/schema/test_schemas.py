@@ -29,6 +29,7 @@ SCHEMA_FILES = {
     "calendars": SCHEMAS / "calendars.schema.json",
     "users": SCHEMAS / "users.schema.json",
     "scenario": SCHEMAS / "scenario.schema.json",
+    "channels": SCHEMAS / "channels.schema.json",
 }
 
 
@@ -88,6 +89,9 @@ def kind_of(document):
                           ("users", "users"), ("scenarios", "scenario")):
             if key in document:
                 return kind
+        # A channels file: every entry a map with a `type`.
+        if document and all(isinstance(v, dict) and "type" in v for v in document.values()):
+            return "channels"
     return None
 
 

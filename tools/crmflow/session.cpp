@@ -69,66 +69,11 @@ Error file_error(const Error& error) {
   return error.code == ErrorCode::invalid_input ? error : invalid_input(error.message);
 }
 
-// One entry of a users file: `NAME: {groups: [...], CHANNEL: ADDRESS, ...}`.
-void read_user(yaml::FieldReader& fields, const yaml::Node::Entry& entry, MemoryDirectory& out) {
-  const std::string& name = entry.key.scalar();
-  if (name.empty()) {
-    fields.error(entry.key, "users: a user name must not be empty");
-    return;
-  }
-  const std::string owner = "user '" + name + "'";
-  if (!fields.expect_map(entry.value, owner, "users")) return;
-  const std::size_t before = fields.count();
-  std::vector<std::string> groups;
-  std::vector<std::string> manages;
-  std::map<std::string, std::string, std::less<>> addresses;
-  for (const yaml::Node::Entry& field : entry.value.entries()) {
-    const std::string& key = field.key.scalar();
-    if (key == "groups") {
-      auto list = fields.text_list(field.value, owner, "groups");
-      if (!list) continue;
-      for (std::size_t i = 0; i < list->size(); ++i) {
-        const auto seen = list->begin() + static_cast<std::ptrdiff_t>(i);
-        if (std::find(list->begin(), seen, *seen) != seen) {
-          fields.error(field.value.items()[i],
-                       fmt::format("{}: group '{}' is listed twice", owner, *seen));
-        }
-      }
-      groups = std::move(*list);
-    } else if (key == "manages") {
-      if (auto list = fields.text_list(field.value, owner, "manages")) manages = std::move(*list);
-    } else if (auto address = fields.non_empty_text(field.value, owner, key)) {
-      addresses.emplace(key, std::move(*address));  // the user's address on the channel `key`
-    }
-  }
-  if (fields.count() != before) return;
-  out.add_user(name, std::move(groups), std::move(addresses));
-  out.set_managed_groups(name, std::move(manages));
-}
-
-// The directory of a users file: the mapping of users, bare or as the only key `users:`.
+// The directory of a users file (load_users_file). Errors: as the calendars'.
 Result<std::unique_ptr<Directory>> read_users_file(const std::string& path) {
-  auto document = yaml::parse_file(path);
-  if (!document) return file_error(document.error());
-  const yaml::Node& root = document->root();
-  const yaml::Node* users = &root;
-  if (root.is_mapping() && root.size() == 1 && root.find("users") != nullptr) {
-    users = root.find("users");
-  }
-  std::vector<Diagnostic> problems;
-  yaml::FieldReader fields{problems};
-  auto directory = std::make_unique<MemoryDirectory>();
-  if (users->is_null() || !users->is_mapping()) {
-    problems.push_back(Diagnostic{
-        path, users->mark().line, users->mark().column,
-        fmt::format("a users file is a map of users (NAME: {{groups: [...], sms: ADDRESS}}), "
-                    "bare or under 'users:', not {}",
-                    users->is_null() ? "nothing" : yaml::describe(*users))});
-  } else {
-    for (const yaml::Node::Entry& entry : users->entries()) read_user(fields, entry, *directory);
-  }
-  if (!problems.empty()) return file_problems(problems);
-  return std::unique_ptr<Directory>{std::move(directory)};
+  UsersOutcome loaded = load_users_file(path);
+  if (!loaded.ok()) return file_problems(loaded.diagnostics);
+  return std::unique_ptr<Directory>{std::make_unique<MemoryDirectory>(*loaded.directory)};
 }
 
 bool is_text_name(const std::vector<std::string>& text_names, std::string_view name) {

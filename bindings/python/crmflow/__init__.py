@@ -1,0 +1,107 @@
+"""crmflow: business processes for CRM work, from Python.
+
+The engine, stores, clocks, directories and the scenario runner of the crmflow C++ library
+(see docs/python.md). Everything here is defined by the compiled extension ``crmflow._crmflow``
+and re-exported under the package name::
+
+    import crmflow
+    engine = crmflow.Engine(crmflow.MemoryStore())
+"""
+
+from ._crmflow import (  # noqa: F401 (re-exports)
+    BusinessError,
+    Calendars,
+    Case,
+    Channel,
+    ChannelRegistry,
+    Clock,
+    Conflict,
+    Delivered,
+    DeliveryPolicy,
+    Deployment,
+    Diagnostic,
+    Directory,
+    Duration,
+    Engine,
+    Error,
+    Failed,
+    HistoryEvent,
+    Incident,
+    Internal,
+    InvalidInput,
+    InvalidState,
+    JobContext,
+    ManualClock,
+    MemoryDirectory,
+    MemoryStore,
+    NotAuthorized,
+    Notification,
+    NotFound,
+    Process,
+    Retry,
+    ScenarioFileOutcome,
+    ScenarioOutcome,
+    SqliteStore,
+    Store,
+    SystemClock,
+    Task,
+    Unavailable,
+    Waiting,
+    load_process,
+    load_process_file,
+    open_store,
+    run_scenario_file,
+    run_scenario_text,
+)
+
+__all__ = [
+    "BusinessError",
+    "Calendars",
+    "Case",
+    "Channel",
+    "ChannelRegistry",
+    "Clock",
+    "Conflict",
+    "Delivered",
+    "DeliveryPolicy",
+    "Deployment",
+    "Diagnostic",
+    "Directory",
+    "Duration",
+    "Engine",
+    "Error",
+    "Failed",
+    "HistoryEvent",
+    "Incident",
+    "Internal",
+    "InvalidInput",
+    "InvalidState",
+    "JobContext",
+    "ManualClock",
+    "MemoryDirectory",
+    "MemoryStore",
+    "NotAuthorized",
+    "Notification",
+    "NotFound",
+    "Process",
+    "Retry",
+    "ScenarioFileOutcome",
+    "ScenarioOutcome",
+    "SqliteStore",
+    "Store",
+    "SystemClock",
+    "Task",
+    "Unavailable",
+    "Waiting",
+    "load_process",
+    "load_process_file",
+    "open_store",
+    "run_scenario_file",
+    "run_scenario_text",
+]
+
+# The classes written in Python inside the extension read as members of this package.
+for _name in ("Error", "NotFound", "NotAuthorized", "InvalidInput", "InvalidState", "Conflict",
+              "Unavailable", "Internal", "BusinessError", "Delivered", "Retry", "Failed"):
+    globals()[_name].__module__ = __name__
+del _name
