@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export CCACHE_DIR=${CCACHE_DIR:-$PWD/build/.ccache}
+# Objects may be shared between build folders (the add_subdirectory package test builds the
+# library again in a folder of its own: with this it costs links, not a second compilation).
+export CCACHE_NOHASHDIR=true
+export CRMFLOW_TEST_ADD_SUBDIRECTORY=${CRMFLOW_TEST_ADD_SUBDIRECTORY:-1}
 export CTEST_PARALLEL_LEVEL=${CTEST_PARALLEL_LEVEL:-2}
 
 bash scripts/build.sh default

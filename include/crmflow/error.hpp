@@ -95,7 +95,9 @@ class [[nodiscard]] Result {
   T&& value() && { return std::get<0>(std::move(state_)); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
-  T&& operator*() && { return std::move(*this).value(); }
+  // By value from a temporary, so that `for (const Task& t : *engine.tasks(q))` keeps the list
+  // alive for the loop (a reference into the temporary would dangle before the first pass).
+  T operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
