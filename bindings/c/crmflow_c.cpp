@@ -27,9 +27,12 @@
 #include "crmflow/memory_store.hpp"
 #include "crmflow/open_store.hpp"
 #include "crmflow/process.hpp"
+#include "crmflow/record_json.hpp"
 #include "crmflow/sqlite_store.hpp"
 #include "crmflow/value.hpp"
 #include "crmflow/yaml.hpp"
+#include "notify/job_json.hpp"
+#include "notify/notification_json.hpp"
 #include "time/iso8601.hpp"
 
 // The API's functions are exported from the shared build, where everything else is hidden.
@@ -237,156 +240,26 @@ class Fields {
   std::string_view what_;
 };
 
-// ---- JSON shapes: those of the command line's --json output (spec/cli.md) ----
+// ---- JSON ----
 
 std::string moment(Instant at) { return crmflow::time::format_instant(at); }
-Value moment_or_null(const std::optional<Instant>& at) { return at ? Value{moment(*at)} : Value{}; }
 Value text_or_null(const std::string& text) { return text.empty() ? Value{} : Value{text}; }
-Value id_or_null(std::uint64_t id) {
-  return id == crmflow::kNoId ? Value{} : Value{static_cast<std::int64_t>(id)};
-}
-Value text_list(const std::vector<std::string>& items) {
-  Value::List out;
-  out.reserve(items.size());
-  for (const std::string& item : items) out.emplace_back(item);
-  return Value{std::move(out)};
-}
 std::int64_t millis(Instant at) { return at.time_since_epoch().count(); }
 Instant instant(std::int64_t ms) { return Instant{std::chrono::milliseconds{ms}}; }
 
-Value task_json(const crmflow::Task& task, Instant now) {
-  return Value::Object{
-      {"id", static_cast<std::int64_t>(task.id)},
-      {"case", static_cast<std::int64_t>(task.case_id)},
-      {"process", task.process_id},
-      {"step", task.step_id},
-      {"name", task.name},
-      {"assignee", text_or_null(task.assignee)},
-      {"candidates", Value::Object{{"users", text_list(task.candidate_users)},
-                                   {"groups", text_list(task.candidate_groups)}}},
-      {"priority", task.priority},
-      {"due", moment_or_null(task.due)},
-      {"created", moment(task.created_at)},
-      {"overdue", task.due.has_value() && *task.due <= now},
-  };
-}
-
-Value case_json(const crmflow::Case& c) {
-  return Value::Object{
-      {"id", static_cast<std::int64_t>(c.id)},
-      {"process", c.process_id},
-      {"version", c.version},
-      {"key", c.key},
-      {"status", std::string{crmflow::to_string(c.status)}},
-      {"progress", c.progress},
-      {"started_at", moment(c.started_at)},
-      {"ended_at", moment_or_null(c.ended_at)},
-      {"active", text_list(c.active)},
-  };
-}
-
-Value case_detail_json(const crmflow::Case& c) {
-  Value out = case_json(c);
-  out.set("initiator", text_or_null(c.initiator));
-  out.set("parent", id_or_null(c.parent));
-  out.set("variables", c.variables);
-  out.set("path", text_list(c.path));
-  Value::List incidents;
-  for (const crmflow::Incident& i : c.incidents) {
-    incidents.push_back(
-        Value::Object{{"step", i.step_id}, {"message", i.message}, {"at", moment(i.at)}});
-  }
-  out.set("incidents", std::move(incidents));
-  return out;
-}
-
-Value waiting_json(const crmflow::Waiting& w) {
-  using crmflow::WaitingKind;
-  Value out = Value::Object{{"step", w.step_id},
-                            {"kind", std::string{crmflow::to_string(w.kind)}},
-                            {"since", moment(w.since)},
-                            {"boundary", w.boundary}};
-  if (w.boundary) out.set("interrupting", w.interrupting);
-  switch (w.kind) {
-    case WaitingKind::task:
-      out.set("task", static_cast<std::int64_t>(w.task));
-      out.set("name", w.name);
-      out.set("assignee", text_or_null(w.assignee));
-      out.set("candidates", Value::Object{{"users", text_list(w.candidate_users)},
-                                          {"groups", text_list(w.candidate_groups)}});
-      out.set("due", moment_or_null(w.due));
-      break;
-    case WaitingKind::timer:
-      out.set("due", moment_or_null(w.due));
-      break;
-    case WaitingKind::message:
-      out.set("name", w.name);
-      out.set("key", w.key ? Value{*w.key} : Value{});
-      break;
-    case WaitingKind::signal:
-      out.set("name", w.name);
-      break;
-    case WaitingKind::service:
-      out.set("handler", w.name);
-      out.set("attempt", static_cast<std::int64_t>(w.attempt));
-      out.set("due", moment_or_null(w.due));
-      break;
-    case WaitingKind::call:
-      out.set("case", id_or_null(w.child));
-      out.set("process", w.name);
-      break;
-    case WaitingKind::instances:
-    case WaitingKind::join:
-      out.set("completed", static_cast<std::int64_t>(w.completed));
-      out.set("total", static_cast<std::int64_t>(w.total));
-      break;
-    case WaitingKind::incident:
-      out.set("message", w.message);
-      break;
-  }
-  return out;
-}
-
+// The record shapes are the library's (include/crmflow/record_json.hpp), those of the command
+// line's --json; history events add their "sequence".
 Value event_json(const crmflow::HistoryEvent& e) {
-  return Value::Object{
-      {"sequence", static_cast<std::int64_t>(e.sequence)},
-      {"at", moment(e.at)},
-      {"event", std::string{crmflow::to_string(e.event)}},
-      {"step", text_or_null(e.step_id)},
-      {"task", id_or_null(e.task_id)},
-      {"by", text_or_null(e.by)},
-      {"data", e.data},
-  };
+  Value out = crmflow::event_to_json(e);
+  out.set("sequence", static_cast<std::int64_t>(e.sequence));
+  return out;
 }
 
-Value notification_json(const crmflow::Notification& n) {
-  return Value::Object{
-      {"id", static_cast<std::int64_t>(n.id)},
-      {"case", static_cast<std::int64_t>(n.case_id)},
-      {"step", text_or_null(n.step_id)},
-      {"channel", n.channel},
-      {"to", n.to},
-      {"subject", text_or_null(n.subject)},
-      {"text", n.text},
-      {"at", moment(n.at)},
-      {"idempotency_key", n.idempotency_key},
-      {"segments", static_cast<std::int64_t>(n.segments)},
-      {"attempts", static_cast<std::int64_t>(n.attempts)},
-  };
-}
-
+// A job as a handler callback gets it: what the `command` and `http` handlers send, with "now".
 Value job_json(const crmflow::JobContext& job) {
-  return Value::Object{
-      {"case", static_cast<std::int64_t>(job.case_id)},
-      {"process", job.process_id},
-      {"step", job.step_id},
-      {"handler", job.handler},
-      {"key", job.case_key},
-      {"input", job.input},
-      {"attempt", static_cast<std::int64_t>(job.attempt)},
-      {"now", moment(job.now)},
-      {"idempotency_key", job.idempotency_key},
-  };
+  Value out = crmflow::notify::job_value(job);
+  out.set("now", moment(job.now));
+  return out;
 }
 
 Value ids_json(const std::vector<crmflow::CaseId>& ids) {
@@ -512,7 +385,7 @@ class CallbackChannel final : public crmflow::Channel {
       : callback_(callback), user_data_(user_data) {}
 
   crmflow::DeliveryOutcome deliver(const crmflow::Notification& notification) override {
-    const std::string text = crmflow::to_json(notification_json(notification));
+    const std::string text = crmflow::notify::notification_json(notification);
     crmflow_delivery out{CRMFLOW_DELIVERED, nullptr, -1};
     callback_(user_data_, text.c_str(), &out);
     const Owned detail{out.detail};
@@ -1002,7 +875,7 @@ CRMFLOW_C_EXPORT char* crmflow_engine_tasks(crmflow_engine_t* engine, const char
     const Instant now = engine->clock->now();
     Value::List list;
     list.reserve(tasks->size());
-    for (const crmflow::Task& t : *tasks) list.push_back(task_json(t, now));
+    for (const crmflow::Task& t : *tasks) list.push_back(crmflow::task_to_json(t, now));
     return give_json(Value{std::move(list)}, &out, errptr);
   });
   return out;
@@ -1014,7 +887,7 @@ CRMFLOW_C_EXPORT char* crmflow_engine_task(crmflow_engine_t* engine, int64_t tas
   on_engine(engine, errptr, [&](crmflow::Engine& e) -> crmflow_error_code {
     auto task = e.task(task_id_in(task_id));
     if (!task) return report(task.error(), errptr);
-    Value json = task_json(*task, engine->clock->now());
+    Value json = crmflow::task_to_json(*task, engine->clock->now());
     json.set("status", std::string{crmflow::to_string(task->status)});
     json.set("completed_by", text_or_null(task->completed_by));
     return give_json(json, &out, errptr);
@@ -1028,7 +901,7 @@ CRMFLOW_C_EXPORT char* crmflow_engine_get_case(crmflow_engine_t* engine, int64_t
   on_engine(engine, errptr, [&](crmflow::Engine& e) -> crmflow_error_code {
     auto c = e.get_case(case_id_in(case_id));
     if (!c) return report(c.error(), errptr);
-    return give_json(case_detail_json(*c), &out, errptr);
+    return give_json(crmflow::case_detail_to_json(*c), &out, errptr);
   });
   return out;
 }
@@ -1072,7 +945,7 @@ CRMFLOW_C_EXPORT char* crmflow_engine_cases(crmflow_engine_t* engine, const char
     if (!cases) return report(cases.error(), errptr);
     Value::List list;
     list.reserve(cases->size());
-    for (const crmflow::Case& c : *cases) list.push_back(case_json(c));
+    for (const crmflow::Case& c : *cases) list.push_back(crmflow::case_to_json(c));
     return give_json(Value{std::move(list)}, &out, errptr);
   });
   return out;
@@ -1100,7 +973,7 @@ CRMFLOW_C_EXPORT char* crmflow_engine_waiting(crmflow_engine_t* engine, int64_t 
     if (!waits) return report(waits.error(), errptr);
     Value::List list;
     list.reserve(waits->size());
-    for (const crmflow::Waiting& w : *waits) list.push_back(waiting_json(w));
+    for (const crmflow::Waiting& w : *waits) list.push_back(crmflow::waiting_to_json(w));
     return give_json(Value{std::move(list)}, &out, errptr);
   });
   return out;

@@ -36,7 +36,7 @@ int run_cases(const Arguments& args) {
   if (s.json()) {
     Value::List list;
     list.reserve(cases->size());
-    for (const Case& c : *cases) list.push_back(case_json(c));
+    for (const Case& c : *cases) list.push_back(case_to_json(c));
     print_json(Value::Object{{"cases", std::move(list)}});
     return kExitOk;
   }

@@ -22,7 +22,7 @@ int run_history(const Arguments& args) {
   if (s.json()) {
     Value::List list;
     list.reserve(events->size());
-    for (const HistoryEvent& e : *events) list.push_back(event_json(e));
+    for (const HistoryEvent& e : *events) list.push_back(event_to_json(e));
     print_json(Value::Object{{"events", std::move(list)}});
     return kExitOk;
   }

@@ -123,27 +123,15 @@ void print_plain(const Case& c, const std::vector<Waiting>& waiting,
 
 Value show_json(const Case& c, const std::vector<Waiting>& waiting,
                 const std::vector<Notification>& outbox) {
-  Value out = case_json(c);
-  out.set("initiator", text_or_null(c.initiator));
-  out.set("parent", id_or_null(c.parent));
-  out.set("variables", c.variables);
-  Value::List path;
-  for (const std::string& step : c.path) path.emplace_back(step);
-  out.set("path", std::move(path));
+  Value out = case_detail_to_json(c);
   Value::List waits;
-  for (const Waiting& w : waiting) waits.push_back(waiting_json(w));
+  for (const Waiting& w : waiting) waits.push_back(waiting_to_json(w));
   out.set("waiting", std::move(waits));
-  Value::List incidents;
-  for (const Incident& i : c.incidents) {
-    incidents.push_back(
-        Value::Object{{"step", i.step_id}, {"message", i.message}, {"at", rfc3339(i.at)}});
-  }
-  out.set("incidents", std::move(incidents));
   Value::List pending;
   Value::List all;
   for (const Notification& n : outbox) {
-    if (n.status == DeliveryStatus::pending) pending.push_back(notification_json(n));
-    all.push_back(notification_json(n));
+    if (n.status == DeliveryStatus::pending) pending.push_back(notification_to_json(n));
+    all.push_back(notification_to_json(n));
   }
   out.set("pending_notifications", std::move(pending));
   out.set("notifications", std::move(all));

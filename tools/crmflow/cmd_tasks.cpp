@@ -60,7 +60,7 @@ int run_tasks(const Arguments& args) {
   if (s.json()) {
     Value::List list;
     list.reserve(tasks->size());
-    for (const Task& t : *tasks) list.push_back(task_json(t, now));
+    for (const Task& t : *tasks) list.push_back(task_to_json(t, now));
     print_json(Value::Object{{"tasks", std::move(list)},
                              {"pending_notifications", static_cast<std::int64_t>(pending)}});
     return kExitOk;

@@ -11,13 +11,6 @@
 namespace crmflow::cli {
 namespace {
 
-Value text_list(const std::vector<std::string>& items) {
-  Value::List out;
-  out.reserve(items.size());
-  for (const std::string& item : items) out.emplace_back(item);
-  return Value{std::move(out)};
-}
-
 // "a", "a and b", "a, b and c".
 std::string joined(const std::vector<std::string>& items) {
   if (items.size() <= 1) return items.empty() ? std::string{} : items.front();
@@ -26,19 +19,12 @@ std::string joined(const std::vector<std::string>& items) {
 }
 
 // The next code point of UTF-8 text at `i` (advancing it). A byte that does not start a
-// well-formed sequence (text::utf8_sequence_length is 0) counts alone, as the one replacement
-// character a terminal shows for it; it never swallows the bytes after it.
+// well-formed sequence counts alone, as the one replacement character a terminal shows for it;
+// it never swallows the bytes after it.
 char32_t next_code_point(std::string_view text, std::size_t& i) {
-  const auto byte = static_cast<unsigned char>(text[i]);
   const std::size_t length = text::utf8_sequence_length(text, i);
-  if (length <= 1) {
-    ++i;
-    return byte;
-  }
-  char32_t cp = byte & (0x7F >> length);
-  for (std::size_t k = 1; k < length; ++k) {
-    cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-  }
+  if (length == 0) return static_cast<unsigned char>(text[i++]);
+  const char32_t cp = text::decode_utf8(text, i, length);
   i += length;
   return cp;
 }
@@ -75,124 +61,6 @@ Result<std::size_t> read_count(const Arguments& args, std::string_view option) {
 }
 
 }  // namespace
-
-Value time_value(const std::optional<Instant>& at) { return at ? Value{rfc3339(*at)} : Value{}; }
-
-Value text_or_null(const std::string& text) { return text.empty() ? Value{} : Value{text}; }
-
-Value id_or_null(std::uint64_t id) {
-  return id == kNoId ? Value{} : Value{static_cast<std::int64_t>(id)};
-}
-
-Value task_json(const Task& task, Instant now) {
-  return Value::Object{
-      {"id", static_cast<std::int64_t>(task.id)},
-      {"case", static_cast<std::int64_t>(task.case_id)},
-      {"process", task.process_id},
-      {"step", task.step_id},
-      {"name", task.name},
-      {"assignee", text_or_null(task.assignee)},
-      {"candidates", Value::Object{{"users", text_list(task.candidate_users)},
-                                   {"groups", text_list(task.candidate_groups)}}},
-      {"priority", task.priority},
-      {"due", time_value(task.due)},
-      {"created", rfc3339(task.created_at)},
-      {"overdue", task.due.has_value() && *task.due <= now},
-  };
-}
-
-Value case_json(const Case& c) {
-  return Value::Object{
-      {"id", static_cast<std::int64_t>(c.id)},
-      {"process", c.process_id},
-      {"version", c.version},
-      {"key", c.key},
-      {"status", std::string{to_string(c.status)}},
-      {"progress", c.progress},
-      {"started_at", rfc3339(c.started_at)},
-      {"ended_at", time_value(c.ended_at)},
-      {"active", text_list(c.active)},
-  };
-}
-
-Value waiting_json(const Waiting& w) {
-  Value out = Value::Object{{"step", w.step_id},
-                            {"kind", std::string{to_string(w.kind)}},
-                            {"since", rfc3339(w.since)},
-                            {"boundary", w.boundary}};
-  if (w.boundary) out.set("interrupting", w.interrupting);
-  switch (w.kind) {
-    case WaitingKind::task:
-      out.set("task", static_cast<std::int64_t>(w.task));
-      out.set("name", w.name);
-      out.set("assignee", text_or_null(w.assignee));
-      out.set("candidates", Value::Object{{"users", text_list(w.candidate_users)},
-                                          {"groups", text_list(w.candidate_groups)}});
-      out.set("due", time_value(w.due));
-      break;
-    case WaitingKind::timer:
-      out.set("due", time_value(w.due));
-      break;
-    case WaitingKind::message:
-      out.set("name", w.name);
-      out.set("key", w.key ? Value{*w.key} : Value{});
-      break;
-    case WaitingKind::signal:
-      out.set("name", w.name);
-      break;
-    case WaitingKind::service:
-      out.set("handler", w.name);
-      out.set("attempt", static_cast<std::int64_t>(w.attempt));
-      out.set("due", time_value(w.due));
-      break;
-    case WaitingKind::call:
-      out.set("case", id_or_null(w.child));
-      out.set("process", w.name);
-      break;
-    case WaitingKind::instances:
-    case WaitingKind::join:
-      out.set("completed", static_cast<std::int64_t>(w.completed));
-      out.set("total", static_cast<std::int64_t>(w.total));
-      break;
-    case WaitingKind::incident:
-      out.set("message", w.message);
-      break;
-  }
-  return out;
-}
-
-Value notification_json(const Notification& n) {
-  const auto instant_or_null = [](const std::optional<Instant>& at) {
-    return at ? Value{rfc3339(*at)} : Value{};
-  };
-  return Value::Object{
-      {"id", static_cast<std::int64_t>(n.id)},
-      {"step", text_or_null(n.step_id)},
-      {"channel", n.channel},
-      {"to", n.to},
-      {"subject", text_or_null(n.subject)},
-      {"text", n.text},
-      {"at", rfc3339(n.at)},
-      {"idempotency_key", n.idempotency_key},
-      {"segments", static_cast<std::int64_t>(n.segments)},
-      {"status", std::string{to_string(n.status)}},
-      {"attempts", static_cast<std::int64_t>(n.attempts)},
-      {"next_attempt", instant_or_null(n.next_attempt)},
-      {"sent_at", instant_or_null(n.sent_at)},
-      {"last_error", text_or_null(n.last_error)},
-  };
-}
-
-Value event_json(const HistoryEvent& e) {
-  return Value::Object{
-      {"at", rfc3339(e.at)},
-      {"event", std::string{to_string(e.event)}},
-      {"step", text_or_null(e.step_id)},
-      {"task", id_or_null(e.task_id)},
-      {"by", text_or_null(e.by)},
-      {"data", e.data},
-  };
-}
 
 std::string offered_to(const std::vector<std::string>& users,
                        const std::vector<std::string>& groups) {

@@ -12,30 +12,16 @@
 #include "crmflow/case.hpp"
 #include "crmflow/history.hpp"
 #include "crmflow/notification.hpp"
+#include "crmflow/record_json.hpp"
 #include "crmflow/task.hpp"
 #include "crmflow/value.hpp"
 #include "crmflow/waiting.hpp"
 
 namespace crmflow::cli {
 
-// An RFC 3339 string, or JSON null for no moment.
-Value time_value(const std::optional<Instant>& at);
-// The text, or JSON null when it is empty.
-Value text_or_null(const std::string& text);
-// The id, or JSON null for kNoId.
-Value id_or_null(std::uint64_t id);
-
-// {"id","case","process","step","name","assignee","candidates":{"users","groups"},"priority",
-//  "due","created","overdue"}; overdue: the task has a due moment at or before `now`.
-Value task_json(const Task& task, Instant now);
-// {"id","process","version","key","status","progress","started_at","ended_at","active"}.
-Value case_json(const Case& c);
-// {"step","kind","since", the fields of the kind (see docs/cli-queries.md), "boundary"}.
-Value waiting_json(const Waiting& waiting);
-// {"step","channel","to","subject","text","at","idempotency_key"}.
-Value notification_json(const Notification& notification);
-// {"at","event","step","task","by","data"}.
-Value event_json(const HistoryEvent& event);
+// The JSON shapes of tasks, cases, waits, notifications and history events are the library's
+// (include/crmflow/record_json.hpp): task_to_json, case_to_json, waiting_to_json,
+// notification_to_json, event_to_json.
 
 // Who a task is for, in words: "ali (assigned)", "group technicians", "users omid, sara and
 // group technicians", "anyone" (no candidates: any user may claim it).
