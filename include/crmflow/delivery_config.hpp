@@ -35,7 +35,6 @@ struct ChannelsOutcome {
 
 struct HandlersOutcome {
   HandlerRegistry handlers{};  // empty when there are diagnostics
-  std::vector<std::string> names{};  // the handlers' names, sorted
   std::vector<Diagnostic> diagnostics{};
   bool ok() const { return diagnostics.empty(); }
 };

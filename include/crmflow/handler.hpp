@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "crmflow/ids.hpp"
 #include "crmflow/time.hpp"
@@ -82,6 +83,13 @@ class HandlerRegistry {
   const Handler* find(std::string_view name) const {
     auto found = handlers_.find(name);
     return found == handlers_.end() ? nullptr : &found->second;
+  }
+  // Every name, sorted.
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    out.reserve(handlers_.size());
+    for (const auto& [name, handler] : handlers_) out.push_back(name);
+    return out;
   }
 
  private:

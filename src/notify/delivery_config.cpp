@@ -369,7 +369,6 @@ HandlersOutcome load_handlers(std::string_view yaml_text, std::string_view file_
     std::vector<Entry> entries = reader.read(document->root(), true);
     if (!outcome.ok()) return outcome;
     HandlerRegistry handlers;
-    std::vector<std::string> names;
     for (const Entry& entry : entries) {
       auto handler = make_handler(entry);
       if (!handler) {
@@ -377,16 +376,10 @@ HandlersOutcome load_handlers(std::string_view yaml_text, std::string_view file_
         continue;
       }
       handlers.add(entry.name, *std::move(handler));
-      names.push_back(entry.name);
     }
-    if (outcome.ok()) {
-      std::sort(names.begin(), names.end());
-      outcome.handlers = std::move(handlers);
-      outcome.names = std::move(names);
-    }
+    if (outcome.ok()) outcome.handlers = std::move(handlers);
   } catch (const std::exception& e) {
     outcome.handlers = HandlerRegistry{};
-    outcome.names.clear();
     internal_problem(outcome.diagnostics, file_name, e.what());
   }
   return outcome;

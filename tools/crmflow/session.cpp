@@ -208,7 +208,7 @@ Result<std::unique_ptr<Session>> Session::open(const Arguments& args,
                                    .channels = parts->channels ? &*parts->channels : nullptr,
                                    .log = print_log,
                                    .calendars = parts->calendars ? &*parts->calendars : nullptr});
-  for (const std::string& name : handlers->names) {
+  for (const std::string& name : handlers->handlers.names()) {
     parts->engine->handlers().add(name, *handlers->handlers.find(name));
   }
   return std::unique_ptr<Session>{new Session{std::move(parts)}};
