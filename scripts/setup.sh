@@ -9,6 +9,7 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev libyaml-cpp-dev libfmt-dev catch2 libpugixml-dev libpqxx-dev
   pybind11-dev python3-dev libhowardhinnant-date-dev tzdata libssl-dev
   graphviz python3-jsonschema python3-pytest python3-yaml sqlite3
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test: the default build (warnings as errors)
-# and, unless CRMFLOW_SKIP_ASAN=1, the same tests under AddressSanitizer + UBSan.
+# Installs what is missing, builds, and runs every test: the default build (warnings as errors);
+# unless CRMFLOW_SKIP_ASAN=1, the same tests under AddressSanitizer + UBSan; unless
+# CRMFLOW_SKIP_TSAN=1, the threaded tests under ThreadSanitizer; unless CRMFLOW_SKIP_FUZZ=1, a
+# bounded smoke run of every fuzz target (clang, libFuzzer; long runs: scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -17,4 +19,14 @@ ctest --preset default
 if [ "${CRMFLOW_SKIP_ASAN:-0}" != 1 ]; then
   bash scripts/build.sh asan
   ctest --preset asan
+fi
+
+if [ "${CRMFLOW_SKIP_TSAN:-0}" != 1 ]; then
+  bash scripts/build.sh tsan
+  ctest --preset tsan
+fi
+
+if [ "${CRMFLOW_SKIP_FUZZ:-0}" != 1 ]; then
+  bash scripts/build.sh fuzz
+  ctest --preset fuzz
 fi
