@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stop_token>
@@ -31,8 +32,8 @@
 #include <vector>
 
 #include "crmflow/calendar.hpp"
-#include "crmflow/channel.hpp"
 #include "crmflow/case.hpp"
+#include "crmflow/channel.hpp"
 #include "crmflow/clock.hpp"
 #include "crmflow/directory.hpp"
 #include "crmflow/error.hpp"
@@ -53,11 +54,40 @@ namespace runtime {
 class EngineCore;
 }  // namespace runtime
 
+// The engine's bounds (docs/api.md, "Bounds"). Each is checked where data comes in or work piles
+// up, and each refusal names the limit, the size and the place:
+// - a call that brings data (start, complete, correlate, signal, retry) is refused with
+//   invalid_input and changes nothing;
+// - data a run produces on its own (a handler's result, an output mapping, a `set` step, an
+//   expression, a template) raises an incident at its step, as a failing expression does; what
+//   the step would have written is not written, and retry runs it again;
+// - a call that moves too far (steps, notifications) raises a runaway-loop incident.
 struct EngineLimits {
   // Steps one call may move a case through before it becomes a runaway-loop incident.
   std::uint32_t max_steps_per_call = 10'000;
-  // How long a service job stays leased while its handler runs; after that it is due again.
+  // Notifications one call may queue for one case: once this many are queued, the next step the
+  // case enters raises a runaway incident there (so a loop that notifies on each pass cannot
+  // flood the outbox). Those queued before it stay queued.
+  std::size_t max_notifications_per_call = 1'000;
+  // How long a service job stays leased while its handler runs, and how long a job that cannot
+  // be fired is set aside; after that it is due again.
   std::chrono::milliseconds job_lease{std::chrono::minutes{5}};
+
+  // Evaluation of one expression (conditions, `set`, input and output mappings, due moments):
+  // operations (plus one per 64 bytes or elements a function walks), bytes of any string it
+  // builds, elements of any list or object it builds.
+  std::uint64_t max_expression_steps = 100'000;
+  std::size_t max_string_bytes = 1024 * 1024;
+  std::size_t max_list_size = 100'000;
+  // Bytes of the text one template renders (task names, assignees, candidates, message keys,
+  // notification subjects and texts); refused as the text grows, before it is built.
+  std::size_t max_output_bytes = 64 * 1024;
+
+  // A case's variables as compact JSON, after any change (a call's variables merged, a handler's
+  // result mapped, a `set` step).
+  std::size_t max_variables_bytes = 1024 * 1024;
+  // How deep any value brought into a case may nest (1: a list or object of scalars).
+  std::size_t max_value_depth = 32;
 };
 
 // How notifications are delivered when EngineOptions::channels is given.
@@ -136,6 +166,50 @@ struct ReassignOptions {
   std::string to{};  // the new assignee; empty: back to its candidates, unassigned
   // Skips the manager check (administrators). `by` is still recorded.
   bool admin_override = false;
+};
+
+// One ended case as Engine::archive exports it: everything the store held about it, as one JSON
+// object (docs/retention.md gives the form):
+//   {"format": "crmflow.archive/1", "archived_at", "case": case_detail_to_json,
+//    "tasks": [task_record_to_json...], "history": [event_to_json...],
+//    "notifications": [notification_to_json...]}
+struct ArchivedCase {
+  CaseId id = kNoId;
+  Value record{};
+};
+
+// Receives each archived case before it is removed. It returns ok only once the record is
+// durable where it keeps it (a file written and flushed to disk, a row committed elsewhere); any
+// error keeps the case in the store.
+using ArchiveSink = std::function<Status(const ArchivedCase&)>;
+
+// A sink that appends each record as one line of compact JSON (JsonStyle::typed, so dates among
+// the variables read back as dates) to the file at `path` (created when missing, never
+// truncated) and flushes it to disk (fsync) before it returns. The sink
+// owns the open file; copies share it. Errors: unavailable naming the path (cannot open or
+// create it); the sink's own: unavailable naming the path and the case (a write or an fsync
+// failed: the case stays in the store).
+[[nodiscard]] Result<ArchiveSink> jsonl_archive_sink(const std::string& path);
+
+// The retention policy of one Engine::archive call (docs/retention.md).
+struct ArchiveOptions {
+  // Cases that ended (completed, cancelled or terminated) before this moment are archived.
+  Instant ended_before{};
+  // At most this many cases in this call; 0: all there are.
+  std::size_t max_cases = 0;
+  // Where each case's record goes before the case is removed. REQUIRES: not empty.
+  ArchiveSink sink{};
+  // Checked between two cases: once stop is requested, archive returns what it did so far.
+  std::stop_token stop{};
+};
+
+// What one Engine::archive call did.
+struct ArchiveOutcome {
+  std::size_t archived = 0;  // handed to the sink and removed from the store
+  // Ended before the cutoff but kept for now: a called case whose caller still runs (it is
+  // archived once its caller has ended), a case with notifications still to deliver, a case
+  // whose definition no longer loads (see Engine::archive).
+  std::size_t kept = 0;
 };
 
 class Engine {
@@ -228,6 +302,18 @@ class Engine {
   // The earliest moment run_due has something to do (a job due, a lease that ends, a delivery
   // due when channels are given), or nullopt when nothing is scheduled.
   [[nodiscard]] Result<std::optional<Instant>> next_due();
+
+  // History retention: hands every case that ended before options.ended_before to
+  // options.sink, in id order, and removes the case and all its rows from the store (one
+  // transaction) only once the sink has returned ok. Nothing is removed that was not exported
+  // first. A case called by another (a `call` step) waits until its caller has ended; a case
+  // with notifications still pending waits until they are delivered or given up; a case whose
+  // definition no longer loads stays and is reported to the log hook (`archive_skipped`) (all
+  // counted in `kept`). A crash between the sink and the removal exports the case again next
+  // time (the record's case id tells the copies apart): at least once, never lost.
+  // Errors: invalid_input (no sink); the sink's error, naming the case (that case and the
+  // ones after it stay; those before are archived); the store's (`unavailable`).
+  [[nodiscard]] Result<ArchiveOutcome> archive(const ArchiveOptions& options);
 
  private:
   // run_due's second half: delivers the notifications due at `now`, counting each attempt in

@@ -44,6 +44,9 @@ class MemoryStore final : public Store {
   Result<std::optional<Instant>> next_delivery_due() override;
   Status lease_delivery(std::uint64_t id, Instant now, Instant until) override;
   Status commit(const CaseChange& change) override;
+  Result<std::vector<CaseId>> ended_cases(Instant ended_before, CaseId after,
+                                          std::size_t limit) override;
+  Status remove_ended_case(CaseId id, Instant ended_before) override;
 
  private:
   struct Tables;

@@ -13,6 +13,7 @@
 //   std::cout << crmflow::draw_process(*process, crmflow::GraphFormat::dot);
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -51,10 +52,40 @@ class Process {
   std::shared_ptr<const model::Definition> definition_;
 };
 
+// Bounds on what one definition may hold, so that a file from an untrusted or careless hand
+// cannot make loading (or the cases that run it) take unbounded time or memory. Each refusal is a
+// Diagnostic at the place the bound was passed that names the limit and its value, e.g.
+//   big.yaml:3:7: error: process: more than 500 steps (limit max_steps = 500): split the
+//   process with 'call' steps
+// The defaults suit every process a person writes by hand; raise them for generated files.
+//
+//   crmflow::LoadOptions options;
+//   options.limits.max_steps = 50'000;
+//   auto outcome = crmflow::load_process_file("generated.yaml", options);
+struct DefinitionLimits {
+  // Size of the file's text in bytes (4 MiB).
+  std::size_t max_bytes = 4 * 1024 * 1024;
+  // Steps, subprocess steps included.
+  std::size_t max_steps = 10'000;
+  // How deep YAML lists and maps may nest.
+  std::size_t max_yaml_depth = 256;
+  // YAML nodes that aliases (`*name`) may bring in over the whole file: each use of an alias
+  // costs the number of nodes under its anchor. Bounds "billion laughs" files.
+  std::size_t max_alias_nodes = 10'000;
+  // Length in bytes of one expression: a `when`, a `= value`, one `{{ }}` part of a text.
+  std::size_t max_expression_bytes = 64 * 1024;
+  // How deep one expression may nest (brackets, parentheses, unary operators, if/then/else).
+  std::size_t max_expression_depth = 200;
+  // The largest `retries` a service step may ask for.
+  std::uint32_t max_retries = 1000;
+};
+
 struct LoadOptions {
   // Names of the business calendars the host knows. When set, a `calendar:` naming another is an
   // error; when nullopt, calendar names are not checked at load time.
   std::optional<std::vector<std::string>> calendars;
+  // Bounds on the definition; see DefinitionLimits.
+  DefinitionLimits limits{};
 };
 
 // What loading gives: a process when there is no problem, and every problem found.

@@ -22,6 +22,9 @@ namespace crmflow {
 // {"id","case","process","step","name","assignee","candidates":{"users","groups"},"priority",
 //  "due","created","overdue"}; overdue: the task has a due moment at or before `now`.
 Value task_to_json(const Task& task, Instant now);
+// Every field of a task record, for archives: task_to_json without "overdue", with "status",
+// "ended" and "completed_by".
+Value task_record_to_json(const Task& task);
 // {"id","process","version","key","status","progress","started_at","ended_at","active"}.
 Value case_to_json(const Case& c);
 // case_to_json with "initiator", "parent", "variables", "path" and "incidents"

@@ -29,7 +29,8 @@
 //
 // Errors of next_due() and run_due() never end the loop: each is handed to `on_error`, and the
 // loop waits `retry_delay` before it tries again, doubling the wait after each further error up
-// to `poll_interval`, and back to `retry_delay` after a pass that succeeds.
+// to `poll_interval`, and back to `retry_delay` after a pass that succeeds. An error of a
+// retention run (RunnerRetention) goes to `on_error` too; the next run comes after its interval.
 //
 // Thread safety: stop() and wake() may be called from any thread at any time, including from a
 // handler, before run() and after it returned. run() must not be called by two threads at once.
@@ -54,13 +55,32 @@ namespace crmflow {
 // One pass that fired at least one job or attempted a delivery, as RunnerOptions::on_pass reports
 // it.
 struct RunnerPass {
-  Instant now{};          // the moment the pass gave run_due
-  std::size_t fired = 0;       // how many jobs it fired (or set aside)
-  std::size_t delivered = 0;   // how many deliveries it attempted (with EngineOptions::channels)
+  Instant now{};              // the moment the pass gave run_due
+  std::size_t fired = 0;      // how many jobs it fired (or set aside)
+  std::size_t delivered = 0;  // how many deliveries it attempted (with EngineOptions::channels)
 };
 
-// The callbacks (on_started, on_error, on_pass) run on the thread that runs run(), one call at a
-// time, and must not block for long: the loop waits for them. An exception one throws is dropped.
+// History retention the runner applies as time passes (docs/retention.md): right after it
+// starts and then every `interval`, the cases that ended more than `keep_for` ago are archived
+// through `sink` (Engine::archive), at most `max_cases` at a time. The archive runs on a thread of
+// its own beside the workers, so timers keep firing meanwhile; a stop interrupts it between two
+// cases. Off while `sink` is empty.
+struct RunnerRetention {
+  ArchiveSink sink{};
+  // REQUIRES: >= 0.
+  std::chrono::milliseconds keep_for{std::chrono::hours{24 * 90}};
+  // REQUIRES: > 0.
+  std::chrono::milliseconds interval{std::chrono::hours{1}};
+  // Per run; 0: all there are.
+  std::size_t max_cases = 1000;
+  // Called after each run that archived or kept a case, on the thread that runs run(). Errors of
+  // a run go to RunnerOptions::on_error. Empty: nothing is reported.
+  std::function<void(const ArchiveOutcome&)> on_archived{};
+};
+
+// The callbacks (on_started, on_error, on_pass, retention.on_archived) run on the thread that runs
+// run(), one call at a time, and must not block for long: the loop waits for them. An exception
+// one throws is dropped.
 struct RunnerOptions {
   // How many threads may run passes at once. REQUIRES: >= 1.
   std::size_t workers = 1;
@@ -94,6 +114,8 @@ struct RunnerOptions {
   // Called after each pass that fired at least one job, on the thread that runs run(), one call
   // at a time. Empty: nothing is reported.
   std::function<void(const RunnerPass&)> on_pass{};
+  // Archiving ended cases as time passes; off by default.
+  RunnerRetention retention{};
 };
 
 class Runner {

@@ -228,6 +228,19 @@ class Store {
   // holds it past `now`. A commit that records its delivery state ends the lease.
   [[nodiscard]] virtual Status lease_delivery(std::uint64_t id, Instant now, Instant until) = 0;
 
+  // Retention (docs/retention.md). The ids of ended cases (completed, cancelled or terminated)
+  // whose end lies before `ended_before`, greater than `after`, in id order, at most `limit`
+  // of them (0: all).
+  [[nodiscard]] virtual Result<std::vector<CaseId>> ended_cases(Instant ended_before, CaseId after,
+                                                                std::size_t limit) = 0;
+  // Removes an ended case and every row of it (its tasks, jobs, subscriptions, history and
+  // outbox entries) in one transaction. Its definitions stay, and so do the cases it called or
+  // that called it (their parent_case may then name a case that is gone). Errors: not_found for
+  // an unknown case; invalid_state, removing nothing, when the case has not ended, ended at or
+  // after `ended_before` (the caller's view of it is out of date), or has outbox entries still
+  // pending (a notification is never dropped undelivered); the store's.
+  [[nodiscard]] virtual Status remove_ended_case(CaseId id, Instant ended_before) = 0;
+
   // Writes the change atomically. `conflict` when the stored row version is not
   // expected_row_version (or, for is_new, the case exists); `not_found` when an update names a
   // case that does not exist; `internal` for a record without state; nothing is written then.

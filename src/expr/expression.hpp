@@ -79,6 +79,10 @@ struct EvalLimits {
   std::uint64_t max_steps = 100'000;
   std::size_t max_string_bytes = 1024 * 1024;  // of any string the expression builds
   std::size_t max_list_size = 100'000;         // elements of any list or object it builds
+  // Of the text a template renders (all its parts together); a template is also bound by
+  // max_string_bytes, whichever is smaller. Checked as the text grows, so that an over-long
+  // text is refused before it is built.
+  std::size_t max_output_bytes = 1024 * 1024;
 };
 
 // What an evaluation may read besides variables: the case's clock and time zone.

@@ -54,10 +54,11 @@ BinaryOp binary_op(TokenKind kind) {
 
 std::optional<ParseError> Parser::run() {
   if (text_.size() > limits_.max_text_bytes) {
-    return ParseError{1 + offset_, "the expression is " + std::to_string(text_.size()) +
-                                       " bytes long, more than " +
-                                       std::to_string(limits_.max_text_bytes) +
-                                       " (limit max_text_bytes)"};
+    return ParseError{
+        1 + offset_,
+        "the expression is " + std::to_string(text_.size()) + " bytes long, more than " +
+            std::to_string(limits_.max_text_bytes) +
+            " (limit max_expression_bytes = " + std::to_string(limits_.max_text_bytes) + ")"};
   }
   advance();
   if (!error_ && cur_.kind == TokenKind::end) fail(cur_, "the expression is empty");
@@ -105,8 +106,9 @@ bool Parser::expect(TokenKind kind, std::string_view what) {
 
 bool Parser::enter() {
   if (++depth_ <= limits_.max_depth) return true;
-  return fail(cur_, "the expression nests deeper than " + std::to_string(limits_.max_depth) +
-                        " levels (limit max_depth)");
+  return fail(
+      cur_, "the expression nests deeper than " + std::to_string(limits_.max_depth) +
+                " levels (limit max_expression_depth = " + std::to_string(limits_.max_depth) + ")");
 }
 
 std::size_t Parser::emit(Op op, std::uint32_t a, std::uint32_t b, std::size_t col) {

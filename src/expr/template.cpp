@@ -73,11 +73,15 @@ ParseResult<Template> Template::compile(std::string_view text, const ParseLimits
 
 Result<Rendered> Template::render(const Scope& scope, const Context& ctx) const {
   Rendered rendered;
-  const std::size_t limit = ctx.limits.max_string_bytes;
+  const bool output_bound = ctx.limits.max_output_bytes < ctx.limits.max_string_bytes;
+  const std::size_t limit =
+      output_bound ? ctx.limits.max_output_bytes : ctx.limits.max_string_bytes;
+  const std::string_view limit_name = output_bound ? "max_output_bytes" : "max_string_bytes";
   auto append = [&](std::string_view piece) -> Status {
-    if (rendered.text.size() + piece.size() > limit) {
+    if (piece.size() > limit - rendered.text.size()) {
       return invalid_input("the template's text grew beyond " + std::to_string(limit) +
-                           " bytes (limit max_string_bytes)");
+                           " bytes (limit " + std::string{limit_name} + " = " +
+                           std::to_string(limit) + ")");
     }
     rendered.text.append(piece);
     return {};

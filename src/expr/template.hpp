@@ -43,7 +43,7 @@ class Template {
 
   // The text with each part replaced by its value as string() shows it (null and missing paths:
   // empty text, reported in `gaps`). Errors: an expression's error (invalid_input, prefixed by
-  // the part's text), or a result longer than ctx.limits.max_string_bytes.
+  // the part's text), or a result longer than ctx.limits.max_output_bytes or max_string_bytes.
   Result<Rendered> render(const Scope& scope, const Context& ctx) const;
 
   // Whether there are no `{{ }}` parts: the text renders as itself.

@@ -16,17 +16,12 @@
 
 #include "crmflow/diagnostic.hpp"
 #include "crmflow/process.hpp"
+#include "expr/expression.hpp"
 #include "model/definition.hpp"
 #include "model/loader_yaml.hpp"
 #include "yaml/fields.hpp"
 
 namespace crmflow::model {
-
-// Bounds on what one definition may hold.
-struct LoadLimits {
-  std::size_t max_bytes = 4 * 1024 * 1024;
-  std::size_t max_steps = 10'000;
-};
 
 // The shared field readers and words (yaml/fields.hpp), under the names the compiler uses.
 using yaml::describe;
@@ -34,8 +29,8 @@ using yaml::did_you_mean;
 
 class Compiler {
  public:
-  Compiler(Definition& definition, const LoadOptions& options, const LoadLimits& limits,
-           std::vector<Diagnostic>& out);
+  // Bounds come from options.limits (DefinitionLimits).
+  Compiler(Definition& definition, const LoadOptions& options, std::vector<Diagnostic>& out);
 
   // Reads the whole document into the definition. Afterwards graph_usable() tells whether the
   // steps and flows are complete enough for the graph rules to mean anything.
@@ -69,6 +64,8 @@ class Compiler {
                                               std::string_view field);
   // `due`: a duration, or "= EXPR" giving a datetime.
   Deadline read_deadline(const YamlNode& node, std::string_view owner);
+  // The expression bounds of DefinitionLimits, as the expression compiler takes them.
+  expr::ParseLimits parse_limits() const;
 
  private:
   // A `next` (or a boundary's `next`) as written, resolved once every id is known.
@@ -133,7 +130,7 @@ class Compiler {
 
   Definition& definition_;
   const LoadOptions& options_;
-  LoadLimits limits_;
+  const DefinitionLimits& limits_;
   std::vector<Diagnostic>& out_;
   // The generic typed readers, reporting into out_ like error().
   yaml::FieldReader fields_{out_};

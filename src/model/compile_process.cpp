@@ -73,9 +73,8 @@ std::optional<Value> typed_default(const Value& literal, ValueType type) {
 
 }  // namespace
 
-Compiler::Compiler(Definition& definition, const LoadOptions& options, const LoadLimits& limits,
-                   std::vector<Diagnostic>& out)
-    : definition_(definition), options_(options), limits_(limits), out_(out) {}
+Compiler::Compiler(Definition& definition, const LoadOptions& options, std::vector<Diagnostic>& out)
+    : definition_(definition), options_(options), limits_(options.limits), out_(out) {}
 
 void Compiler::compile(const YamlNode& root) {
   if (!is_map(root)) {

@@ -13,8 +13,6 @@
 namespace crmflow::model {
 namespace {
 
-constexpr std::int64_t kMaxRetries = 1000;
-
 bool valid_process_ref(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
@@ -33,8 +31,9 @@ std::vector<StepIndex> Compiler::read_step_list(const YamlNode& list, StepIndex 
   for (const YamlNode* item : items(list)) {
     if (definition_.steps.size() >= limits_.max_steps) {
       if (!too_many_steps_) {
-        error(*item, fmt::format("{}: more than {} steps: split the process with 'call' steps",
-                                 owner, limits_.max_steps));
+        error(*item, fmt::format("{}: more than {} steps (limit max_steps = {}): split the "
+                                 "process with 'call' steps",
+                                 owner, limits_.max_steps, limits_.max_steps));
       }
       too_many_steps_ = true;
       break;
@@ -316,8 +315,14 @@ void Compiler::read_service(const YamlNode& map, Step& step, const std::string& 
     task.output = read_assignments(*output, owner, "output");
   }
   if (const YamlNode* retries = get(map, "retries")) {
-    if (auto value = fields_.integer(*retries, owner, "retries", 0, kMaxRetries)) {
-      task.retries = static_cast<std::uint32_t>(*value);
+    const Value value = is_scalar(*retries) ? yaml::value_of(*retries) : Value{};
+    if (value.is_integer() && value.as_integer() > std::int64_t{limits_.max_retries}) {
+      error(*retries,
+            fmt::format("{}: 'retries' is {}, more than {} (limit max_retries = {}): "
+                        "a handler that keeps failing needs a person, not more tries",
+                        owner, value.as_integer(), limits_.max_retries, limits_.max_retries));
+    } else if (auto count = fields_.integer(*retries, owner, "retries", 0, limits_.max_retries)) {
+      task.retries = static_cast<std::uint32_t>(*count);
     }
   }
   if (const YamlNode* backoff = get(map, "retry_backoff")) {

@@ -19,6 +19,11 @@ std::optional<std::string> expression_text(const YamlNode& node) {
 
 }  // namespace
 
+expr::ParseLimits Compiler::parse_limits() const {
+  return expr::ParseLimits{.max_text_bytes = limits_.max_expression_bytes,
+                           .max_depth = limits_.max_expression_depth};
+}
+
 void Compiler::error(SourceLocation at, std::string message) {
   out_.push_back(Diagnostic{definition_.source_file, at.line, at.column, std::move(message)});
 }
@@ -41,7 +46,7 @@ ExpressionPtr Compiler::read_expression(const YamlNode& node, std::string_view o
   // An `=` in front is the habit of value fields; it means the same here.
   std::size_t skip = 0;
   if (!text->empty() && text->front() == '=') skip = 1;
-  auto compiled = expr::Expression::compile(std::string_view{*text}.substr(skip));
+  auto compiled = expr::Expression::compile(std::string_view{*text}.substr(skip), parse_limits());
   if (!compiled) {
     error(where_in(node, skip + compiled.error().column - 1),
           fmt::format("{}: bad expression in '{}': {}", owner, field, compiled.error().message));
@@ -54,7 +59,7 @@ TemplatePtr Compiler::read_template(const YamlNode& node, std::string_view owner
                                     std::string_view field) {
   auto text = fields_.text(node, owner, field);
   if (!text) return nullptr;
-  auto compiled = expr::Template::compile(*text);
+  auto compiled = expr::Template::compile(*text, parse_limits());
   if (!compiled) {
     error(where_in(node, compiled.error().column - 1),
           fmt::format("{}: bad {{{{ }}}} expression in '{}': {}", owner, field,
@@ -73,7 +78,7 @@ std::optional<ValueSource> Compiler::read_value_source(const YamlNode& node, std
     return source;
   }
   const std::string& text = source.literal.as_string();
-  auto compiled = expr::Expression::compile(std::string_view{text}.substr(1));
+  auto compiled = expr::Expression::compile(std::string_view{text}.substr(1), parse_limits());
   if (!compiled) {
     error(where_in(node, compiled.error().column),
           fmt::format("{}: bad expression in '{}': {}", owner, field, compiled.error().message));

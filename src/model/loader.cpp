@@ -8,6 +8,7 @@
 #include "model/canonical.hpp"
 #include "model/graph_check.hpp"
 #include "model/loader_yaml.hpp"
+#include "value/utf8.hpp"
 #include "yaml/reader.hpp"
 #include "yaml/schema.hpp"
 
@@ -21,18 +22,24 @@ std::string mebibytes(std::size_t bytes) {
 }  // namespace
 
 LoadResult load_definition(std::string_view text, std::string_view file_name,
-                           const LoadOptions& options, const LoadLimits& limits) {
+                           const LoadOptions& options) {
   LoadResult result;
   auto& out = result.diagnostics;
+  const DefinitionLimits& limits = options.limits;
   if (text.size() > limits.max_bytes) {
-    out.push_back(
-        Diagnostic{std::string{file_name}, 0, 0,
-                   fmt::format("the definition is {} ({} bytes); the limit is {}: split "
-                               "it into processes linked by 'call' steps",
-                               mebibytes(text.size()), text.size(), mebibytes(limits.max_bytes))});
+    // At the first byte past the limit: where the file would have to end.
+    const text::TextPosition at = text::position_of(text, limits.max_bytes);
+    out.push_back(Diagnostic{
+        std::string{file_name}, at.line, at.column,
+        fmt::format("the definition is {} ({} bytes); the limit is {} (max_bytes = {}): split "
+                    "it into processes linked by 'call' steps",
+                    mebibytes(text.size()), text.size(), mebibytes(limits.max_bytes),
+                    limits.max_bytes)});
     return result;
   }
-  std::optional<yaml::Document> document = yaml::parse(text, file_name, out);
+  const yaml::Limits yaml_limits{.max_alias_nodes = limits.max_alias_nodes,
+                                 .max_depth = limits.max_yaml_depth};
+  std::optional<yaml::Document> document = yaml::parse(text, file_name, out, yaml_limits);
   if (!document) return result;
 
   const YamlNode& root = document->root();
@@ -40,7 +47,7 @@ LoadResult load_definition(std::string_view text, std::string_view file_name,
 
   auto definition = std::make_shared<Definition>();
   definition->source_file = std::string{file_name};
-  Compiler compiler{*definition, options, limits, out};
+  Compiler compiler{*definition, options, out};
   compiler.compile(root);
   if (compiler.graph_usable() && !definition->steps.empty()) check_graph(*definition, out);
 

@@ -19,8 +19,9 @@ struct LoadResult {
 
 // Reads `text` (named `file_name` in diagnostics) and compiles it: YAML syntax, every field rule
 // of spec/process-language.md, then the graph rules (check_graph) when the steps and flows are
-// whole. Text over limits.max_bytes and documents over limits.max_steps are refused.
+// whole. What passes a bound of options.limits (DefinitionLimits) is refused with a diagnostic
+// naming the limit.
 LoadResult load_definition(std::string_view text, std::string_view file_name,
-                           const LoadOptions& options, const LoadLimits& limits = {});
+                           const LoadOptions& options);
 
 }  // namespace crmflow::model

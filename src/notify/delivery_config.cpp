@@ -22,6 +22,7 @@
 #include "notify/http_channel.hpp"
 #include "notify/phone.hpp"
 #include "notify/targets.hpp"
+#include "notify/url.hpp"
 #include "time/iso8601.hpp"
 #include "yaml/fields.hpp"
 #include "yaml/reader.hpp"
@@ -167,8 +168,8 @@ class ConfigReader {
                                                 "https://panel.example/send")) {
       if (auto text = fields_.non_empty_text(*url, owner_, "url")) {
         if (text->rfind("http://", 0) != 0 && text->rfind("https://", 0) != 0) {
-          fields_.error(*url, fmt::format("{}: 'url' must start with http:// or https://, not {}",
-                                          owner_, yaml::describe(*url)));
+          fields_.error(*url, fmt::format("{}: 'url' must start with http:// or https://, not '{}'",
+                                          owner_, notify::url_for_messages(*text)));
         }
         target.url = *std::move(text);
       }

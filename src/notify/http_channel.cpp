@@ -14,18 +14,22 @@ namespace crmflow::notify {
 namespace {
 
 // "sms: POST https://panel.example/send: 503 Service Unavailable: {"error": "busy"}"
-std::string describe_answer(const HttpRequestTemplate& request, const HttpResponse& response) {
+// A receiver may echo what it was sent (a token in a header among them): `secrets` are masked.
+std::string describe_answer(const HttpRequestTemplate& request, const HttpResponse& response,
+                            const Secrets& secrets) {
   std::string message = fmt::format("{}: {}", request.label(), response.status_line());
   if (std::string quoted = excerpt(response.body, kMaxReceiptBytes); !quoted.empty()) {
     fmt::format_to(std::back_inserter(message), ": {}", quoted);
   }
-  return message;
+  return secrets.redact(std::move(message));
 }
 
-DeliveryOutcome classify(const HttpRequestTemplate& request, const HttpResult& result) {
+DeliveryOutcome classify(const HttpRequestTemplate& request, const HttpResult& result,
+                         const Secrets& secrets) {
   if (!result.ok()) {
     const HttpFailure& failure = result.failure();
-    std::string message = fmt::format("{}: {}", request.label(), failure.message);
+    std::string message =
+        secrets.redact(fmt::format("{}: {}", request.label(), failure.message));
     // Only a certificate problem is certain to fail again; every other failure may be a server
     // restarting, a network blip or an overloaded proxy.
     if (failure.kind == HttpFailure::Kind::tls_verification) {
@@ -36,19 +40,19 @@ DeliveryOutcome classify(const HttpRequestTemplate& request, const HttpResult& r
   const HttpResponse& response = result.response();
   const unsigned status = response.status;
   if (status >= 200 && status < 300) {
-    return DeliveryOutcome::delivered(excerpt(response.body, kMaxReceiptBytes));
+    return DeliveryOutcome::delivered(secrets.redact(excerpt(response.body, kMaxReceiptBytes)));
   }
   if (status == 429) {
     std::optional<std::chrono::milliseconds> after;
     if (const std::string* value = response.header("Retry-After"); value != nullptr) {
       after = parse_retry_after(*value, SystemClock::instance().now());
     }
-    return DeliveryOutcome::retry(describe_answer(request, response), after);
+    return DeliveryOutcome::retry(describe_answer(request, response, secrets), after);
   }
   if (status == 408 || status >= 500) {
-    return DeliveryOutcome::retry(describe_answer(request, response));
+    return DeliveryOutcome::retry(describe_answer(request, response, secrets));
   }
-  return DeliveryOutcome::failed(describe_answer(request, response));
+  return DeliveryOutcome::failed(describe_answer(request, response, secrets));
 }
 
 class HttpChannel final : public Channel {
@@ -66,7 +70,7 @@ class HttpChannel final : public Channel {
       }
       const HttpResult result = request_.client().post(rendered->headers, std::move(rendered->body),
                                                        request_.content_type());
-      return classify(request_, result);
+      return classify(request_, result, rendered->secrets);
     } catch (const std::exception& e) {  // allocation failure: the engine would count it as retry
       return DeliveryOutcome::retry(fmt::format("{}: {}", request_.label(), e.what()));
     }

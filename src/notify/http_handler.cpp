@@ -14,9 +14,13 @@
 namespace crmflow::notify {
 namespace {
 
-HandlerResult interpret(const HttpRequestTemplate& request, const HttpResult& result) {
+// A service may echo what it was sent (a token in a header among them): `secrets` are masked in
+// every failure.
+HandlerResult interpret(const HttpRequestTemplate& request, const HttpResult& result,
+                        const Secrets& secrets) {
   if (!result.ok()) {
-    return HandlerResult::failure(fmt::format("{}: {}", request.label(), result.failure().message));
+    return HandlerResult::failure(
+        secrets.redact(fmt::format("{}: {}", request.label(), result.failure().message)));
   }
   const HttpResponse& response = result.response();
   if (response.status < 200 || response.status >= 300) {
@@ -24,9 +28,14 @@ HandlerResult interpret(const HttpRequestTemplate& request, const HttpResult& re
     if (std::string quoted = excerpt(response.body, kMaxReceiptBytes); !quoted.empty()) {
       fmt::format_to(std::back_inserter(message), ": {}", quoted);
     }
-    return HandlerResult::failure(std::move(message));
+    return HandlerResult::failure(secrets.redact(std::move(message)));
   }
-  return handler_answer(response.body, request.label());
+  HandlerResult answer = handler_answer(response.body, request.label());
+  if (answer.kind() == HandlerResult::Kind::ok) return answer;
+  if (answer.kind() == HandlerResult::Kind::failure) {
+    return HandlerResult::failure(secrets.redact(answer.message()));
+  }
+  return HandlerResult::error(answer.error_code(), secrets.redact(answer.message()));
 }
 
 }  // namespace
@@ -43,9 +52,11 @@ Result<Handler> make_http_handler(const HttpTarget& target) {
       if (!job.idempotency_key.empty()) {
         rendered->headers.emplace_back("Idempotency-Key", job.idempotency_key);
       }
+      const Secrets secrets = rendered->secrets;
       return interpret(*request,
                        request->client().post(rendered->headers, std::move(rendered->body),
-                                              request->content_type()));
+                                              request->content_type()),
+                       secrets);
     } catch (const std::exception& e) {
       return HandlerResult::failure(fmt::format("{}: {}", request->label(), e.what()));
     }

@@ -144,17 +144,19 @@ Value HttpRequestTemplate::environment() const {
 Result<RenderedRequest> HttpRequestTemplate::render(
     const Value& fields, const std::function<std::string()>& default_body) const {
   const Value env = environment();
+  std::vector<std::string> env_values;
+  for (const auto& [name, value] : env.as_object()) env_values.push_back(value.as_string());
+  RenderedRequest out{.headers = {}, .body = {}, .secrets = Secrets{std::move(env_values)}};
   const expr::NamedScope env_scope{"env", env};
   const expr::ValueScope field_scope{fields};
   const expr::ChainedScope scope{field_scope, env_scope};
   const expr::Context context{.now = SystemClock::instance().now()};
-  RenderedRequest out;
   out.headers.reserve(headers_.size());
   for (const Header& header : headers_) {
     auto value = header.value.render(scope, context);
     if (!value) {
-      return invalid_input(
-          fmt::format("{}: header '{}': {}", label_, header.name, value.error().message));
+      return invalid_input(out.secrets.redact(
+          fmt::format("{}: header '{}': {}", label_, header.name, value.error().message)));
     }
     if (has_line_break(value->text)) {
       return invalid_input(fmt::format(
@@ -169,7 +171,10 @@ Result<RenderedRequest> HttpRequestTemplate::render(
     return out;
   }
   auto body = body_->render(scope, context);
-  if (!body) return invalid_input(fmt::format("{}: body: {}", label_, body.error().message));
+  if (!body) {
+    return invalid_input(
+        out.secrets.redact(fmt::format("{}: body: {}", label_, body.error().message)));
+  }
   out.body = std::move(body->text);
   return out;
 }

@@ -22,6 +22,7 @@
 #include "crmflow/value.hpp"
 #include "expr/template.hpp"
 #include "notify/http_client.hpp"
+#include "notify/secrets.hpp"
 #include "notify/targets.hpp"
 
 namespace crmflow::notify {
@@ -29,6 +30,9 @@ namespace crmflow::notify {
 struct RenderedRequest {
   HttpHeaders headers;  // the configured headers, rendered, in order
   std::string body;
+  // The environment values the templates could read: every message about this exchange (an
+  // error, a quoted answer, a receipt) goes through secrets.redact().
+  Secrets secrets;
 };
 
 class HttpRequestTemplate {
@@ -45,8 +49,8 @@ class HttpRequestTemplate {
   // The headers and body for one request. `fields` is an object whose members the templates read
   // as root names; `default_body` gives the body when the target has no body template.
   // Errors (invalid_input, starting with label() and naming the header or `body`, never a
-  // rendered value): an expression that fails to evaluate, or a header value that renders with a
-  // line break or NUL.
+  // rendered value, and with every environment value it read replaced by "[secret]"): an
+  // expression that fails to evaluate, or a header value that renders with a line break or NUL.
   Result<RenderedRequest> render(const Value& fields,
                                  const std::function<std::string()>& default_body) const;
 

@@ -18,10 +18,9 @@ std::string lowered(std::string_view text) {
 }
 
 // The URL as error messages may show it: up to the query or fragment, which may carry a key.
-std::string_view shown(std::string_view text) { return text.substr(0, text.find_first_of("?#")); }
 
 Error bad_url(std::string_view text, std::string_view why) {
-  return invalid_input(fmt::format("URL '{}': {}", shown(text), why));
+  return invalid_input(fmt::format("URL '{}': {}", url_for_messages(text), why));
 }
 
 bool is_host_name_char(char c) {
@@ -98,6 +97,17 @@ std::string Url::host_header() const {
   std::string out = host_kind == HostKind::ipv6 ? fmt::format("[{}]", host) : host;
   if (explicit_port) fmt::format_to(std::back_inserter(out), ":{}", port);
   return out;
+}
+
+std::string url_for_messages(std::string_view text) {
+  text = text.substr(0, text.find_first_of("?#"));
+  const auto slashes = text.find("//");
+  if (slashes == std::string_view::npos) return std::string{text};
+  const auto authority = slashes + 2;
+  const auto authority_end = std::min(text.find('/', authority), text.size());
+  const auto at = text.substr(authority, authority_end - authority).rfind('@');
+  if (at == std::string_view::npos) return std::string{text};
+  return fmt::format("{}***{}", text.substr(0, authority), text.substr(authority + at));
 }
 
 std::string Url::for_messages() const {

@@ -36,6 +36,10 @@ struct Url {
   std::string for_messages() const;
 };
 
+// A URL as written, as error messages may quote it: without its query and fragment (API keys
+// often travel there), and with any credentials before '@' masked ("https://***@host/path").
+std::string url_for_messages(std::string_view text);
+
 // Parses an absolute http or https URL. The scheme and host are case-insensitive (kept in lower
 // case); the path and query are kept byte for byte; a fragment is dropped (it is never sent).
 // Errors (invalid_input, naming the URL without its query): another scheme, no host, user

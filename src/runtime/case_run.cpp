@@ -10,6 +10,7 @@
 #include "expr/template.hpp"
 #include "expr/value_field.hpp"
 #include "model/fields.hpp"
+#include "runtime/bounds.hpp"
 #include "runtime/case_scope.hpp"
 #include "runtime/variables.hpp"
 
@@ -38,7 +39,7 @@ CaseRun::CaseRun(const ProcessPlan& plan, CaseRecord record, const RunEnvironmen
 // ---- expressions ----------------------------------------------------------------------------
 
 expr::Context CaseRun::context() const {
-  return expr::Context{.now = env_.now, .zone = zone_, .limits = {}};
+  return expr::Context{.now = env_.now, .zone = zone_, .limits = eval_limits(env_.limits)};
 }
 
 Result<Value> CaseRun::evaluate(const model::ValueSource& source) const {
@@ -124,6 +125,7 @@ void CaseRun::raise_incident(Token token, IncidentState::Phase phase, std::strin
 
 void CaseRun::merge_variables(const Value& vars, StepIndex step, TaskId task, std::string_view by) {
   if (!vars.is_object() || vars.size() == 0) return;
+  variables_size_.reset();  // the callers check the exact size (check_submitted)
   Value::List names;
   for (const auto& [name, value] : vars.as_object()) {
     record_.variables.set(name, value);
@@ -189,6 +191,12 @@ Status CaseRun::retry(StepIndex step, const Value& vars) {
   const IncidentState incident = *found;
   state_.incidents.erase(found);
   merge_variables(vars, step, kNoId, {});
+  if (auto s = check_submitted(
+          vars, record_.variables, env_.limits,
+          fmt::format("retry of step '{}' in case {}", def_.steps[step].id, record_.id));
+      !s) {
+    return s;
+  }
   event(EventType::incident_resolved, step);
   Token* parked = find_token(incident.token);
   if (parked == nullptr) {
@@ -251,6 +259,15 @@ Status CaseRun::enter(Token token) {
                    fmt::format("step '{}': runaway loop: the case moved through more than {} steps "
                                "in one call without waiting; fix the loop's condition, then retry",
                                step.id, env_.limits.max_steps_per_call));
+    return {};
+  }
+  if (change_.outbox.size() >= env_.limits.max_notifications_per_call) {
+    raise_incident(
+        token, IncidentState::Phase::enter,
+        fmt::format("step '{}': runaway loop: the case queued {} notifications in one "
+                    "call (limit max_notifications_per_call {}); fix the loop, then "
+                    "retry",
+                    step.id, change_.outbox.size(), env_.limits.max_notifications_per_call));
     return {};
   }
   if (plan_.is_join[token.step] && token.via != kNoFlow) return arrive_at_join(token);
@@ -365,6 +382,12 @@ Status CaseRun::choose_flows(const Step& step) {
 
 Status CaseRun::apply_set(const Step& step) {
   const auto& set = std::get<model::SetStep>(step.detail);
+  // What the step writes beyond the bounds is not written (a Value copy shares its contents).
+  const Value before = record_.variables;
+  auto refuse = [&](std::string problem) {
+    record_.variables = before;
+    return invalid_input(std::move(problem));
+  };
   Value::List names;
   for (const model::Assignment& a : set.assignments) {
     auto value = evaluate(a.value);
@@ -372,7 +395,13 @@ Status CaseRun::apply_set(const Step& step) {
       return invalid_input(fmt::format("step '{}': setting '{}' failed: {}", step.id, a.name,
                                        value.error().message));
     }
-    assign_path(record_.variables, a.name, std::move(*value));
+    const std::string where = fmt::format("step '{}': setting '{}'", step.id, a.name);
+    if (auto problem = check_depth(*value, env_.limits, where)) return refuse(std::move(*problem));
+    assign_path(record_.variables, a.name, *value);
+    if (auto problem =
+            variables_size_.wrote(record_.variables, a.name, *value, env_.limits, where)) {
+      return refuse(std::move(*problem));
+    }
     names.emplace_back(a.name);
   }
   if (!names.empty()) {

@@ -31,6 +31,7 @@
 #include "expr/expression.hpp"
 #include "expr/template.hpp"
 #include "model/definition.hpp"
+#include "runtime/bounds.hpp"
 #include "runtime/business_time.hpp"
 #include "runtime/plan.hpp"
 #include "store/case_state.hpp"
@@ -62,7 +63,9 @@ class CaseRun {
   Status start();
   // Completes an open task of this case (authorisation is the caller's): checks the form,
   // merges the variables, and moves the task's token on. Errors: invalid_input (form).
-  Status complete_task(Task task, const Value& vars, std::string_view by);
+  // `admin_override`: recorded in the task_completed event ({"admin_override": true}).
+  Status complete_task(Task task, const Value& vars, std::string_view by,
+                       bool admin_override = false);
   // Records a changed task (claim, unclaim, delegate) with its history event.
   Status update_task(Task task, EventType event, std::string_view by, Value data);
   // Records a delivery attempt of one of this case's outbox entries: `entry` with its delivery
@@ -205,6 +208,9 @@ class CaseRun {
       const Token& token, const model::Step& step,
       const std::optional<std::vector<model::Assignment>>& output, const Value& result);
   Status apply_set(const model::Step& step);
+  // The bounds (EngineLimits) on a message's or signal's variables once merged: invalid_input
+  // naming the event and the case.
+  Status check_received(const Subscription& subscription, const Value& vars) const;
   Status terminate(ScopeId scope);
   Status withdraw(const Token& token);
   void settle();
@@ -266,6 +272,7 @@ class CaseRun {
   std::uint32_t call_depth_ = 0;      // how many callers run this run inside theirs
   ScopeId scope_ = 0;                 // the scope whose locals expressions read (use_scope)
   Value locals_ = Value::Object{};    // the merged locals of scope_, inner names first
+  VariablesSize variables_size_;      // of record_.variables, as `set` and outputs write them
 };
 
 }  // namespace crmflow::runtime

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 
+#include "runtime/bounds.hpp"
 #include "runtime/business_time.hpp"
 #include "runtime/case_run.hpp"
 #include "runtime/variables.hpp"
@@ -78,12 +79,17 @@ Status CaseRun::start_call(Token token, const Step& step) {
                             step.id, call.process, plan.error().message));
   }
   const ProcessPlan& child_plan = **plan;
-  auto checked =
-      check_start_variables(*child_plan.definition, vars, env_.now,
-                            calendar_zone(env_.calendars, child_plan.definition->calendar));
+  auto checked = check_start_variables(
+      *child_plan.definition, vars, env_.now,
+      calendar_zone(env_.calendars, child_plan.definition->calendar), eval_limits(env_.limits));
   if (!checked) {
     return fail(fmt::format("step '{}': the called process '{}' refuses the input: {}", step.id,
                             call.process, checked.error().message));
+  }
+  if (auto problem = check_variables_size(
+          *checked, env_.limits,
+          fmt::format("step '{}': the input of process '{}'", step.id, call.process))) {
+    return fail(std::move(*problem));
   }
   auto id = env_.store.allocate_id(IdKind::case_id);
   if (!id) return id.status();

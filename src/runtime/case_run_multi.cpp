@@ -19,6 +19,7 @@
 #include <algorithm>
 
 #include "expr/scope.hpp"
+#include "runtime/bounds.hpp"
 #include "runtime/case_run.hpp"
 #include "runtime/case_scope.hpp"
 #include "runtime/variables.hpp"
@@ -201,7 +202,17 @@ Status CaseRun::finish_multi(TokenId owner_id) {
   const Step& step = def_.steps[token.step];
   if (step.for_each->collect) {
     const std::string& into = step.for_each->collect->into;
+    const Value before = record_.variables;
     assign_path(record_.variables, into, Value{Value::List(std::move(multi.results))});
+    variables_size_.reset();
+    if (auto problem =
+            check_variables_size(record_.variables, env_.limits,
+                                 fmt::format("step '{}': collecting into '{}'", step.id, into))) {
+      // Nothing is collected; retry runs the step again from its list.
+      record_.variables = before;
+      raise_incident(token, IncidentState::Phase::enter, std::move(*problem));
+      return {};
+    }
     event(EventType::variables_changed, token.step, kNoId, {},
           Value::Object{{"names", Value::List{Value{into}}}});
   }

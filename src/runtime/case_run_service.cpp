@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "expr/scope.hpp"
+#include "runtime/bounds.hpp"
 #include "runtime/case_run.hpp"
 #include "runtime/variables.hpp"
 #include "time/arithmetic.hpp"
@@ -46,6 +47,18 @@ std::optional<std::string> CaseRun::apply_output(
     const std::optional<std::vector<model::Assignment>>& output, const Value& result) {
   // An instance of a multi-instance step keeps its result in its locals (for `collect`).
   Value& target = variables_for(token);
+  // A result beyond the bounds writes nothing (a Value copy shares its contents).
+  if (auto problem =
+          check_depth(result, env_.limits, fmt::format("step '{}': the result", step.id))) {
+    return problem;
+  }
+  const Value before = target;
+  const bool into_case = &target == &record_.variables;
+  // The size after each write; an instance's locals (small, rare) are measured whole.
+  auto too_large = [&](std::string_view name, const Value& value, std::string_view where) {
+    return into_case ? variables_size_.wrote(target, name, value, env_.limits, where)
+                     : check_variables_size(target, env_.limits, where);
+  };
   Value::List names;
   if (output) {
     for (const model::Assignment& a : *output) {
@@ -54,12 +67,26 @@ std::optional<std::string> CaseRun::apply_output(
         return fmt::format("step '{}': output '{}' failed: {}", step.id, a.name,
                            value.error().message);
       }
-      assign_path(target, a.name, std::move(*value));
+      const std::string where = fmt::format("step '{}': output '{}'", step.id, a.name);
+      if (auto problem = check_depth(*value, env_.limits, where)) {
+        target = before;
+        return problem;
+      }
+      assign_path(target, a.name, *value);
+      if (auto problem = too_large(a.name, *value, where)) {
+        target = before;
+        return problem;
+      }
       names.emplace_back(a.name);
     }
   } else if (result.is_object()) {
+    const std::string where = fmt::format("step '{}': the result", step.id);
     for (const auto& [name, value] : result.as_object()) {
       target.set(name, value);
+      if (auto problem = too_large(name, value, where)) {
+        target = before;
+        return problem;
+      }
       names.emplace_back(name);
     }
   }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "runtime/bounds.hpp"
 #include "runtime/case_run.hpp"
 #include "runtime/variables.hpp"
 
@@ -92,7 +93,8 @@ Status CaseRun::create_task(Token token, const Step& step) {
   return start_boundaries(token, step);
 }
 
-Status CaseRun::complete_task(Task task, const Value& vars, std::string_view by) {
+Status CaseRun::complete_task(Task task, const Value& vars, std::string_view by,
+                              bool admin_override) {
   if (!vars.is_null() && !vars.is_object()) {
     return invalid_input(
         fmt::format("completing task {}: the variables must be an object of "
@@ -113,16 +115,20 @@ Status CaseRun::complete_task(Task task, const Value& vars, std::string_view by)
   task.ended_at = env_.now;
   task.completed_by = by;
   const TaskId id = task.id;
-  event(EventType::task_completed, token.step, id, by);
+  event(EventType::task_completed, token.step, id, by,
+        admin_override ? Value{Value::Object{{"admin_override", Value{true}}}} : Value{});
+  const std::string where = fmt::format("task {} (step '{}')", id, step.id);
   if (ScopeInstance* instance = enclosing_instance(token.scope)) {
     // Variables submitted with an instance's task live in the instance (spec: they reach the
     // case only through `collect`).
     if (submitted->is_object()) {
       for (const auto& [name, value] : submitted->as_object()) instance->locals.set(name, value);
     }
+    if (auto s = check_submitted(*submitted, instance->locals, env_.limits, where); !s) return s;
   } else {
     merge_variables(*submitted, token.step, id, by);
   }
+  if (auto s = check_submitted(*submitted, record_.variables, env_.limits, where); !s) return s;
   remove_token(token.id);
   end_activity(token);
   completing_ = &task;

@@ -2,6 +2,7 @@
 // until run_due, correlate or signal moves it on.
 #include <fmt/format.h>
 
+#include "runtime/bounds.hpp"
 #include "runtime/case_run.hpp"
 #include "time/cycle.hpp"
 
@@ -123,6 +124,7 @@ Result<bool> CaseRun::receive(const Subscription& subscription, const Value& var
     event(EventType::message_received, token.step, kNoId, {},
           Value::Object{{"boundary", static_cast<std::int64_t>(index)}});
     merge_variables(vars, token.step, kNoId, {});
+    if (auto s = check_received(subscription, vars); !s) return std::move(s).error();
     if (auto s = fire_boundary(token, index); !s) return std::move(s).error();
     return true;
   }
@@ -132,8 +134,17 @@ Result<bool> CaseRun::receive(const Subscription& subscription, const Value& var
   if (auto s = settle_race(token.id); !s) return std::move(s).error();
   event(is_message ? EventType::message_received : EventType::signal_received, token.step);
   merge_variables(vars, token.step, kNoId, {});
+  if (auto s = check_received(subscription, vars); !s) return std::move(s).error();
   if (auto s = leave(token); !s) return std::move(s).error();
   return true;
+}
+
+Status CaseRun::check_received(const Subscription& subscription, const Value& vars) const {
+  return check_submitted(
+      vars, record_.variables, env_.limits,
+      fmt::format("{} '{}' to case {}",
+                  subscription.kind == SubscriptionKind::message ? "message" : "signal",
+                  subscription.name, record_.id));
 }
 
 }  // namespace crmflow::runtime

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/bounds.hpp"
 #include "runtime/business_time.hpp"
 #include "runtime/engine_impl.hpp"
 #include "runtime/triggers.hpp"
@@ -34,10 +35,19 @@ Result<CaseId> EngineCore::start_case(const ProcessPlan& plan, const StartOption
                                       const TriggerFiring* firing) {
   // A trigger's case starts with the clock at the occurrence's due moment (spec: Time).
   const Instant at = firing != nullptr ? firing->job->due : now();
+  const std::string where = fmt::format("start of process '{}'", plan.process->id());
+  // The depth first: nothing walks a value nested beyond the bound.
+  if (auto problem = check_depth(options.vars, options_.limits, where)) {
+    return invalid_input(std::move(*problem));
+  }
+  const EngineLimits& limits = options_.limits;
   auto vars = runtime::check_start_variables(
       *plan.definition, options.vars, at,
-      runtime::calendar_zone(options_.calendars, plan.definition->calendar));
+      runtime::calendar_zone(options_.calendars, plan.definition->calendar), eval_limits(limits));
   if (!vars) return std::move(vars).error();
+  if (auto problem = check_variables_size(*vars, limits, where)) {
+    return invalid_input(std::move(*problem));
+  }
   auto id = store_.allocate_id(IdKind::case_id);
   if (!id) return std::move(id).error();
   CaseRecord record;
@@ -188,6 +198,5 @@ Result<std::vector<Task>> Engine::tasks(const TaskQuery& query) {
 }
 
 Result<std::vector<HistoryEvent>> Engine::history(CaseId id) { return store_.history(id); }
-
 
 }  // namespace crmflow

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "crmflow/engine.hpp"
+#include "runtime/bounds.hpp"
 #include "runtime/engine_impl.hpp"
 
 namespace crmflow {
@@ -57,6 +58,24 @@ Status may_act(const Task& task, std::string_view by, const Directory& directory
       fmt::format("{} {}: user '{}' is not among its candidates", action, describe(task), by));
 }
 
+// Reports a task operation refused for want of authority to the host's log hook: who tried
+// what on which task of which case, and why. Returns the status unchanged.
+Status report_refusal(Status status, const LogHook& log, std::string_view action,
+                      std::string_view by, TaskId task, CaseId case_id) {
+  if (status || status.error().code != ErrorCode::not_authorized || !log) return status;
+  LogRecord record;
+  record.level = LogLevel::warning;
+  record.event = "refused";
+  record.case_id = case_id;
+  record.message = fmt::format("refused: '{}' may not {} task {} of case {}: {}", by, action, task,
+                               case_id, status.error().message);
+  record.user = std::string{by};
+  record.action = action;
+  record.task_id = task;
+  log(record);
+  return status;
+}
+
 }  // namespace
 
 // An open task and its case, ready for a run. Errors: not_found, invalid_state.
@@ -87,18 +106,31 @@ Result<OpenTask> open_task(Store& store, runtime::EngineCore& impl, TaskId id,
 }  // namespace
 
 Status Engine::complete(TaskId id, const CompleteOptions& options) {
-  return runtime::rerun_lost_races([&](bool& raced) -> Status {
+  CaseId case_id = kNoId;
+  Status done = runtime::rerun_lost_races([&](bool& raced) -> Status {
     auto open = open_task(store_, *impl_, id, "complete");
     if (!open) return std::move(open).error();
-    if (!options.admin_override) {
-      if (auto s = may_act(open->task, options.by, impl_->directory(), "complete"); !s) return s;
+    case_id = open->task.case_id;
+    if (options.admin_override) {
+      // The override skips the check, never the record of who used it.
+      if (options.by.empty()) {
+        return not_authorized(
+            fmt::format("complete {}: say who acts ('by')", describe(open->task)));
+      }
+    } else if (auto s = may_act(open->task, options.by, impl_->directory(), "complete"); !s) {
+      return s;
     }
     const runtime::RunEnvironment env = impl_->environment(impl_->now());
     runtime::CaseRun run{*open->loaded.plan, std::move(open->loaded.record), env, false};
-    if (auto s = run.complete_task(std::move(open->task), options.vars, options.by); !s) return s;
+    if (auto s = run.complete_task(std::move(open->task), options.vars, options.by,
+                                   options.admin_override);
+        !s) {
+      return s;
+    }
     if (auto s = run.run(); !s) return s;
     return impl_->commit(run, &raced);
   });
+  return report_refusal(std::move(done), options_.log, "complete", options.by, id, case_id);
 }
 
 Status Engine::may_complete(TaskId id, std::string_view by) {
@@ -121,9 +153,11 @@ Status apply_task_change(runtime::EngineCore& impl, OpenTask& open, EventType ev
 }  // namespace
 
 Status Engine::claim(TaskId id, std::string_view by) {
-  return runtime::rerun_lost_races([&](bool& raced) -> Status {
+  CaseId case_id = kNoId;
+  Status done = runtime::rerun_lost_races([&](bool& raced) -> Status {
     auto open = open_task(store_, *impl_, id, "claim");
     if (!open) return std::move(open).error();
+    case_id = open->task.case_id;
     const Task& task = open->task;
     if (auto s = check_user(by, impl_->directory(), "claim", task); !s) return s;
     if (task.assignee == by) return {};
@@ -138,12 +172,15 @@ Status Engine::claim(TaskId id, std::string_view by) {
     open->task.assignee = std::string{by};
     return apply_task_change(*impl_, *open, EventType::task_claimed, by, {}, raced);
   });
+  return report_refusal(std::move(done), options_.log, "claim", by, id, case_id);
 }
 
 Status Engine::unclaim(TaskId id, std::string_view by) {
-  return runtime::rerun_lost_races([&](bool& raced) -> Status {
+  CaseId case_id = kNoId;
+  Status done = runtime::rerun_lost_races([&](bool& raced) -> Status {
     auto open = open_task(store_, *impl_, id, "unclaim");
     if (!open) return std::move(open).error();
+    case_id = open->task.case_id;
     const Task& task = open->task;
     if (auto s = check_user(by, impl_->directory(), "unclaim", task); !s) return s;
     if (task.assignee.empty()) {
@@ -158,12 +195,15 @@ Status Engine::unclaim(TaskId id, std::string_view by) {
     open->task.assignee.clear();
     return apply_task_change(*impl_, *open, EventType::task_unclaimed, by, {}, raced);
   });
+  return report_refusal(std::move(done), options_.log, "unclaim", by, id, case_id);
 }
 
 Status Engine::delegate(TaskId id, std::string_view by, std::string_view to) {
-  return runtime::rerun_lost_races([&](bool& raced) -> Status {
+  CaseId case_id = kNoId;
+  Status done = runtime::rerun_lost_races([&](bool& raced) -> Status {
     auto open = open_task(store_, *impl_, id, "delegate");
     if (!open) return std::move(open).error();
+    case_id = open->task.case_id;
     if (auto s = may_act(open->task, by, impl_->directory(), "delegate"); !s) return s;
     if (to.empty() || !impl_->directory().has_user(to)) {
       return invalid_input(fmt::format("delegate {}: user '{}' is unknown to the directory",
@@ -173,6 +213,7 @@ Status Engine::delegate(TaskId id, std::string_view by, std::string_view to) {
     return apply_task_change(*impl_, *open, EventType::task_delegated, by,
                              Value::Object{{"to", std::string{to}}}, raced);
   });
+  return report_refusal(std::move(done), options_.log, "delegate", by, id, case_id);
 }
 
 namespace {
@@ -194,9 +235,11 @@ Status may_reassign(const Task& task, std::string_view by, const Directory& dire
 }  // namespace
 
 Status Engine::reassign(TaskId id, const ReassignOptions& options) {
-  return runtime::rerun_lost_races([&](bool& raced) -> Status {
+  CaseId case_id = kNoId;
+  Status done = runtime::rerun_lost_races([&](bool& raced) -> Status {
     auto open = open_task(store_, *impl_, id, "reassign");
     if (!open) return std::move(open).error();
+    case_id = open->task.case_id;
     if (options.admin_override) {
       if (options.by.empty()) {
         return not_authorized(
@@ -212,11 +255,13 @@ Status Engine::reassign(TaskId id, const ReassignOptions& options) {
     if (open->task.assignee == options.to) return {};
     Value::Object data{{"from", open->task.assignee}, {"reassigned", true}};
     if (!options.to.empty()) data.emplace("to", options.to);
+    if (options.admin_override) data.emplace("admin_override", true);
     open->task.assignee = options.to;
     const EventType event =
         options.to.empty() ? EventType::task_unclaimed : EventType::task_delegated;
     return apply_task_change(*impl_, *open, event, options.by, std::move(data), raced);
   });
+  return report_refusal(std::move(done), options_.log, "reassign", options.by, id, case_id);
 }
 
 Status Engine::cancel(CaseId id, std::string_view reason) {
@@ -257,6 +302,32 @@ Status Engine::retry(CaseId id, std::string_view step_id, const Value& vars) {
 }
 
 namespace {
+
+// The bounds on an event's variables (EngineLimits), before anything is delivered: their depth
+// and size, and the size of the variables of every case they reach once merged, so that a
+// refusal reaches no case. Errors: invalid_input naming the event and the case.
+Status check_event(Store& store, const std::vector<Subscription>& subs, const Value& vars,
+                   const EngineLimits& limits, std::string_view what) {
+  if (auto s = runtime::check_submitted(vars, vars, limits, what); !s) return s;
+  if (!vars.is_object() || vars.size() == 0) return {};
+  CaseId last = kNoId;
+  for (const Subscription& sub : subs) {
+    if (sub.case_id == last) continue;
+    last = sub.case_id;
+    auto record = store.load_case(sub.case_id);
+    if (!record) {
+      if (record.error().code == ErrorCode::not_found) continue;  // gone: reaches nothing
+      return std::move(record).error();
+    }
+    Value merged = record->variables;
+    for (const auto& [name, value] : vars.as_object()) merged.set(name, value);
+    if (auto problem = runtime::check_variables_size(
+            merged, limits, fmt::format("{} to case {}", what, sub.case_id))) {
+      return invalid_input(std::move(*problem));
+    }
+  }
+  return {};
+}
 
 // Delivers to every subscription found, one commit per case (its waits in token order).
 Result<std::vector<CaseId>> deliver(runtime::EngineCore& impl,
@@ -300,6 +371,10 @@ Result<std::vector<CaseId>> Engine::correlate(std::string_view name, std::string
   }
   auto subs = store_.subscriptions(SubscriptionKind::message, name, key);
   if (!subs) return std::move(subs).error();
+  if (auto s = check_event(store_, *subs, vars, options_.limits, fmt::format("message '{}'", name));
+      !s) {
+    return std::move(s).error();
+  }
   auto reached = deliver(*impl_, *subs, vars);
   if (!reached) return reached;
   if (!reached->empty()) return reached;
@@ -337,6 +412,10 @@ Result<std::vector<CaseId>> Engine::signal(std::string_view name, const Value& v
   }
   auto subs = store_.subscriptions(SubscriptionKind::signal, name, {});
   if (!subs) return std::move(subs).error();
+  if (auto s = check_event(store_, *subs, vars, options_.limits, fmt::format("signal '{}'", name));
+      !s) {
+    return std::move(s).error();
+  }
   return deliver(*impl_, *subs, vars);
 }
 

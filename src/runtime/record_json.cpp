@@ -45,6 +45,15 @@ Value task_to_json(const Task& task, Instant now) {
   };
 }
 
+Value task_record_to_json(const Task& task) {
+  Value out = task_to_json(task, Instant{});
+  out.erase("overdue");
+  out.set("status", std::string{to_string(task.status)});
+  out.set("ended", moment_or_null(task.ended_at));
+  out.set("completed_by", text_or_null(task.completed_by));
+  return out;
+}
+
 Value case_to_json(const Case& c) {
   return Value::Object{
       {"id", static_cast<std::int64_t>(c.id)},

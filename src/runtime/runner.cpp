@@ -42,7 +42,28 @@ Status check_options(const RunnerOptions& options) {
           fmt::format("runner: {} must be positive, not {} ms", name, interval.count()));
     }
   }
+  if (options.retention.sink) {
+    if (options.retention.interval.count() <= 0) {
+      return invalid_input(fmt::format("runner: retention.interval must be positive, not {} ms",
+                                       options.retention.interval.count()));
+    }
+    if (options.retention.keep_for.count() < 0) {
+      return invalid_input(fmt::format("runner: retention.keep_for must not be negative, not {} ms",
+                                       options.retention.keep_for.count()));
+    }
+  }
   return {};
+}
+
+// Engine::archive with anything thrown turned into an error, for fire_due's reason.
+Result<ArchiveOutcome> archive_safely(Engine& engine, const ArchiveOptions& options) {
+  try {
+    return engine.archive(options);
+  } catch (const std::exception& e) {
+    return internal_error(fmt::format("runner: archive threw: {}", e.what()));
+  } catch (...) {
+    return internal_error("runner: archive threw");
+  }
 }
 
 // run_due with anything thrown (memory exhaustion, a bug) turned into an error: a pass must
@@ -77,6 +98,7 @@ class Runner::Loop {
         options_(std::move(options)),
         clock_(options_.clock != nullptr ? options_.clock : &SystemClock::instance()),
         timer_(io_),
+        retention_timer_(io_),
         signals_(io_),
         backoff_(options_.retry_delay) {}
 
@@ -104,6 +126,12 @@ class Runner::Loop {
   void start_pass();
   void pass_ended(Instant now, const Result<std::size_t>& fired, const RunDueCounts& counts);
   void arm(Steady::time_point at);
+  // Retention: the next archive run at `at`, the run on the archive thread, and its end.
+  void arm_retention(Steady::time_point at);
+  void start_archive();
+  void archive_done(const Result<ArchiveOutcome>& outcome);
+  // Ends io_ once stopping and nothing is in flight.
+  void stop_when_idle();
   void back_off();
   void report(const Error& error);
 
@@ -112,6 +140,7 @@ class Runner::Loop {
   const Clock* clock_;
   asio::io_context io_;
   asio::steady_timer timer_;
+  asio::steady_timer retention_timer_;
   asio::signal_set signals_;
   std::optional<asio::thread_pool> pool_;
   std::atomic<bool> stop_requested_{false};
@@ -122,6 +151,7 @@ class Runner::Loop {
   // The loop thread's own state.
   bool stopping_ = false;
   std::size_t running_ = 0;  // passes in flight
+  bool archiving_ = false;   // an archive run in flight
   // The earliest due moment at the previous look that found work due: when a later look finds
   // the same one while a pass runs, a handler holds that job and another pass may start.
   std::optional<Instant> seen_front_;
@@ -138,7 +168,8 @@ Status Runner::Loop::run() {
   if (auto s = add_signals(); !s) return s;
   std::optional<Error> failed;
   try {
-    pool_.emplace(options_.workers);
+    // One thread more for retention, so that an archive run never holds a pass back.
+    pool_.emplace(options_.workers + (options_.retention.sink ? 1 : 0));
     auto guard = asio::make_work_guard(io_);
     await_signal();
     asio::post(io_, [this] {
@@ -149,6 +180,7 @@ Status Runner::Loop::run() {
         }
       }
       look();
+      if (options_.retention.sink) start_archive();
     });
     io_.run();
   } catch (const std::exception& e) {
@@ -197,9 +229,14 @@ void Runner::Loop::begin_stop() {
   stopping_ = true;
   passes_stop_.request_stop();
   timer_.cancel();
+  retention_timer_.cancel();
   boost::system::error_code ignored;
   signals_.cancel(ignored);
-  if (running_ == 0) io_.stop();
+  stop_when_idle();
+}
+
+void Runner::Loop::stop_when_idle() {
+  if (stopping_ && running_ == 0 && !archiving_) io_.stop();
 }
 
 void Runner::Loop::look() {
@@ -239,9 +276,8 @@ void Runner::Loop::start_pass() {
   asio::post(*pool_, [this, now, stop = passes_stop_.get_token()] {
     RunDueCounts counts;
     Result<std::size_t> fired = fire_due(engine_, now, stop, counts);
-    asio::post(io_, [this, now, counts, fired = std::move(fired)] {
-      pass_ended(now, fired, counts);
-    });
+    asio::post(io_,
+               [this, now, counts, fired = std::move(fired)] { pass_ended(now, fired, counts); });
   });
 }
 
@@ -265,10 +301,48 @@ void Runner::Loop::pass_ended(Instant now, const Result<std::size_t>& fired,
     if (*fired == 0) quiet_until_ = Steady::now() + options_.recheck_interval;
   }
   if (stopping_) {
-    if (running_ == 0) io_.stop();
+    stop_when_idle();
     return;
   }
   look();
+}
+
+void Runner::Loop::arm_retention(Steady::time_point at) {
+  retention_timer_.expires_at(at);
+  retention_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec != asio::error::operation_aborted) start_archive();
+  });
+}
+
+void Runner::Loop::start_archive() {
+  if (stopping_ || archiving_) return;
+  archiving_ = true;
+  const RunnerRetention& retention = options_.retention;
+  ArchiveOptions archive{.ended_before = clock_->now() - retention.keep_for,
+                         .max_cases = retention.max_cases,
+                         .sink = retention.sink,
+                         .stop = passes_stop_.get_token()};
+  asio::post(*pool_, [this, archive = std::move(archive)] {
+    Result<ArchiveOutcome> outcome = archive_safely(engine_, archive);
+    asio::post(io_, [this, outcome = std::move(outcome)] { archive_done(outcome); });
+  });
+}
+
+void Runner::Loop::archive_done(const Result<ArchiveOutcome>& outcome) {
+  archiving_ = false;
+  if (!outcome) {
+    report(outcome.error());
+  } else if ((outcome->archived > 0 || outcome->kept > 0) && options_.retention.on_archived) {
+    try {
+      options_.retention.on_archived(*outcome);
+    } catch (...) {  // a host callback must not end the loop
+    }
+  }
+  if (stopping_) {
+    stop_when_idle();
+    return;
+  }
+  arm_retention(Steady::now() + options_.retention.interval);
 }
 
 void Runner::Loop::arm(Steady::time_point at) {

@@ -146,7 +146,7 @@ Result<Value> check_form(const std::vector<model::FormField>& form, const Value&
 // The start variables checked against `variables:`: required ones present, types right (ISO
 // text converted), defaults filled in (a default expression reads the variables given).
 Result<Value> check_start_variables(const model::Definition& d, const Value& given, Instant now,
-                                    const date::time_zone* zone) {
+                                    const date::time_zone* zone, const expr::EvalLimits& limits) {
   if (!given.is_null() && !given.is_object()) {
     return invalid_input(
         fmt::format("process '{}': the start variables must be an object of "
@@ -163,7 +163,7 @@ Result<Value> check_start_variables(const model::Definition& d, const Value& giv
         if (decl.default_value->expression) {
           const expr::ValueScope scope{given};
           auto computed = decl.default_value->expression->evaluate(
-              scope, expr::Context{.now = now, .zone = zone, .limits = {}});
+              scope, expr::Context{.now = now, .zone = zone, .limits = limits});
           if (!computed) {
             return invalid_input(
                 fmt::format("{}: its default failed: {}", what, computed.error().message));

@@ -8,6 +8,7 @@
 
 #include "crmflow/error.hpp"
 #include "crmflow/value.hpp"
+#include "expr/expression.hpp"
 #include "model/definition.hpp"
 
 namespace date {
@@ -42,7 +43,9 @@ Result<Value> check_form(const std::vector<model::FormField>& form, const Value&
 // given). Errors: invalid_input naming the process and the variable.
 // Dates without a zone (texts, default expressions) are read in `zone` (the process calendar's;
 // nullptr: UTC).
+// `limits` bound the default expressions (EngineLimits, as every expression of a run).
 Result<Value> check_start_variables(const model::Definition& d, const Value& given, Instant now,
-                                    const date::time_zone* zone = nullptr);
+                                    const date::time_zone* zone = nullptr,
+                                    const expr::EvalLimits& limits = {});
 
 }  // namespace crmflow::runtime

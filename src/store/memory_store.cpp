@@ -1,6 +1,9 @@
 // MemoryStore: every table a std container behind one mutex. Records are copied in and out, so
 // nothing the caller holds points into the store; the execution state is shared immutably
-// (std::shared_ptr<const CaseState>), which is what makes loading a case cheap.
+// (std::shared_ptr<const CaseState>), which is what makes loading a case cheap. Tasks live in a
+// TaskTable (memory_tasks.hpp), whose indexes answer a worklist without a scan; history is kept
+// compact (memory_history.hpp). Whatever removes a case's rows removes its tasks through
+// TaskTable::erase_case, so that no index keeps an entry of a task that is gone.
 #include "crmflow/memory_store.hpp"
 
 #include <algorithm>
@@ -18,6 +21,8 @@
 #include <vector>
 
 #include "store/case_state.hpp"
+#include "store/memory_history.hpp"
+#include "store/memory_tasks.hpp"
 
 namespace crmflow {
 
@@ -26,12 +31,12 @@ struct MemoryStore::Tables {
   std::array<std::uint64_t, 3> last_id{};
   std::map<std::string, std::vector<DefinitionRecord>, std::less<>> definitions;  // by version
   std::map<CaseId, CaseRecord> cases;
-  std::unordered_map<TaskId, Task> tasks;
-  std::set<TaskId> open_tasks;
+  store::TaskTable tasks;  // every task, and the worklist indexes of the open ones
   std::unordered_map<JobId, JobRecord> jobs;
   std::set<std::pair<Instant, JobId>> jobs_by_due;
   std::map<std::tuple<CaseId, std::uint32_t, std::uint32_t>, Subscription> subscriptions;
-  std::unordered_map<CaseId, std::vector<HistoryEvent>> history;
+  std::unordered_map<CaseId, store::CaseHistory> history;
+  store::NamePool names;  // the step ids and user names of the history, each once
   // The outbox: every entry by id (ids increase with queueing), each case's entries in queue
   // order, the pending ones in delivery order ((next_attempt, id), "at once" (nullopt) first),
   // and those due at once by queue moment, which need not follow their ids.
@@ -153,62 +158,15 @@ Result<std::vector<CaseRecord>> MemoryStore::find_cases(const CaseQuery& query) 
 
 Result<Task> MemoryStore::load_task(TaskId id) {
   std::lock_guard lock{tables_->mutex};
-  auto found = tables_->tasks.find(id);
-  if (found == tables_->tasks.end()) return not_found("no task " + std::to_string(id));
-  return found->second;
+  const Task* found = tables_->tasks.find(id);
+  if (found == nullptr) return not_found("no task " + std::to_string(id));
+  return *found;
 }
 
-namespace {
-
-bool contains(const std::vector<std::string>& list, std::string_view item) {
-  return std::find(list.begin(), list.end(), item) != list.end();
-}
-
-bool matches(const Task& task, const TaskFilter& filter) {
-  if (filter.case_id != kNoId && task.case_id != filter.case_id) return false;
-  if (!filter.step_id.empty() && task.step_id != filter.step_id) return false;
-  if (filter.due_at_or_before && (!task.due || *task.due > *filter.due_at_or_before)) return false;
-  if (!filter.user.empty()) {
-    if (task.assignee == filter.user) return true;
-    if (!task.assignee.empty()) return false;
-    if (contains(task.candidate_users, filter.user)) return true;
-    return std::any_of(filter.groups.begin(), filter.groups.end(),
-                       [&](const std::string& g) { return contains(task.candidate_groups, g); });
-  }
-  if (!filter.group.empty()) {
-    return task.assignee.empty() && contains(task.candidate_groups, filter.group);
-  }
-  if (!filter.any_group.empty()) {
-    return std::any_of(filter.any_group.begin(), filter.any_group.end(),
-                       [&](const std::string& g) { return contains(task.candidate_groups, g); });
-  }
-  return true;
-}
-
-}  // namespace
-
+// Answered from the task table's indexes (src/store/memory_tasks.hpp): O(log n + page).
 Result<std::vector<Task>> MemoryStore::open_tasks(const TaskFilter& filter) {
   std::lock_guard lock{tables_->mutex};
-  std::vector<const Task*> found;
-  for (TaskId id : tables_->open_tasks) {
-    const Task& task = tables_->tasks.at(id);
-    if (matches(task, filter)) found.push_back(&task);
-  }
-  std::sort(found.begin(), found.end(), [](const Task* a, const Task* b) {
-    if (a->priority != b->priority) return a->priority > b->priority;
-    if (a->due != b->due) {
-      if (!a->due) return false;
-      if (!b->due) return true;
-      return *a->due < *b->due;
-    }
-    return a->id < b->id;
-  });
-  std::vector<Task> out;
-  for (std::size_t i = filter.offset; i < found.size(); ++i) {
-    out.push_back(*found[i]);
-    if (filter.limit != 0 && out.size() == filter.limit) break;
-  }
-  return out;
+  return tables_->tasks.open(filter);
 }
 
 Result<std::optional<JobRecord>> MemoryStore::next_due_job(Instant now) {
@@ -336,7 +294,7 @@ Result<std::vector<HistoryEvent>> MemoryStore::history(CaseId id) {
   if (tables_->cases.count(id) == 0) return not_found("no case " + std::to_string(id));
   auto found = tables_->history.find(id);
   if (found == tables_->history.end()) return std::vector<HistoryEvent>{};
-  return found->second;
+  return found->second.events(id);
 }
 
 namespace {
@@ -412,14 +370,7 @@ template <typename Tables>
 void apply_change(Tables& t, const CaseChange& change) {
   const CaseId id = change.record.id;
   t.cases[id] = change.record;
-  for (const Task& task : change.tasks) {
-    t.tasks[task.id] = task;
-    if (task.status == TaskStatus::open) {
-      t.open_tasks.insert(task.id);
-    } else {
-      t.open_tasks.erase(task.id);
-    }
-  }
+  for (const Task& task : change.tasks) t.tasks.put(task);
   for (JobId job : change.jobs_removed) {
     auto j = t.jobs.find(job);
     if (j == t.jobs.end()) continue;
@@ -439,17 +390,8 @@ void apply_change(Tables& t, const CaseChange& change) {
   for (const Subscription& sub : change.subscriptions_added) {
     t.subscriptions[{sub.case_id, sub.token, sub.boundary}] = sub;
   }
-  if (!change.history.empty()) {
-    // Kept in sequence order whatever order the change lists them in; the engine's events
-    // come in order, so each lands at the end.
-    auto& events = t.history[id];
-    for (const HistoryEvent& event : change.history) {
-      auto later = std::upper_bound(
-          events.begin(), events.end(), event.sequence,
-          [](std::uint64_t sequence, const HistoryEvent& e) { return sequence < e.sequence; });
-      events.insert(later, event);
-    }
-  }
+  // Kept in sequence order whatever order the change lists them in.
+  if (!change.history.empty()) t.history[id].append(change.history, t.names);
   for (const Notification& n : change.outbox) {
     Notification entry = queued_entry(n, ++t.last_outbox_id);
     t.outbox_by_case.insert({entry.case_id, entry.id});
@@ -476,6 +418,82 @@ Status MemoryStore::commit(const CaseChange& change) {
   }
   apply_change(t, change);
   for (const CaseChange& linked : change.linked) apply_change(t, linked);
+  return {};
+}
+
+// ---- retention (Store::ended_cases, Store::remove_ended_case) --------------------------------
+
+namespace {
+
+// Removes every row of case `id` from every table and index. (A template, because
+// MemoryStore::Tables is private to the class.) Whoever adds a table or an index to Tables adds
+// its removal here.
+template <typename Tables>
+void remove_case_rows(Tables& t, CaseId id) {
+  t.tasks.erase_case(id);  // its tasks, and their entries in the worklist indexes
+  for (auto job = t.jobs.begin(); job != t.jobs.end();) {
+    if (job->second.case_id == id) {
+      t.jobs_by_due.erase({job->second.due, job->first});
+      job = t.jobs.erase(job);
+    } else {
+      ++job;
+    }
+  }
+  t.subscriptions.erase(t.subscriptions.lower_bound({id, 0, 0}),
+                        t.subscriptions.upper_bound({id, UINT32_MAX, UINT32_MAX}));
+  t.history.erase(id);
+  auto first = t.outbox_by_case.lower_bound({id, 0});
+  auto last = first;
+  while (last != t.outbox_by_case.end() && last->first == id) {
+    auto entry = t.notifications.find(last->second);
+    if (entry != t.notifications.end()) {
+      dequeue(t, entry->second);
+      t.notifications.erase(entry);
+    }
+    ++last;
+  }
+  t.outbox_by_case.erase(first, last);
+  t.cases.erase(id);
+}
+
+}  // namespace
+
+Result<std::vector<CaseId>> MemoryStore::ended_cases(Instant ended_before, CaseId after,
+                                                     std::size_t limit) {
+  std::lock_guard lock{tables_->mutex};
+  std::vector<CaseId> out;
+  for (auto c = tables_->cases.upper_bound(after); c != tables_->cases.end(); ++c) {
+    const CaseRecord& record = c->second;
+    if (!is_final(record.status) || !record.ended_at || *record.ended_at >= ended_before) continue;
+    out.push_back(c->first);
+    if (limit != 0 && out.size() == limit) break;
+  }
+  return out;
+}
+
+Status MemoryStore::remove_ended_case(CaseId id, Instant ended_before) {
+  std::lock_guard lock{tables_->mutex};
+  Tables& t = *tables_;
+  auto found = t.cases.find(id);
+  if (found == t.cases.end()) return not_found("no case " + std::to_string(id));
+  const CaseRecord& record = found->second;
+  if (!is_final(record.status) || !record.ended_at || *record.ended_at >= ended_before) {
+    return invalid_state("case " + std::to_string(id) + " is " +
+                         std::string{to_string(record.status)} +
+                         (record.ended_at ? ", ended at or after the cutoff" : "") +
+                         "; only a case that ended before the cutoff is removed");
+  }
+  std::size_t pending = 0;
+  for (auto entry = t.outbox_by_case.lower_bound({id, 0});
+       entry != t.outbox_by_case.end() && entry->first == id; ++entry) {
+    if (t.notifications.at(entry->second).status == DeliveryStatus::pending) ++pending;
+  }
+  if (pending > 0) {
+    return invalid_state("case " + std::to_string(id) + " has " + std::to_string(pending) +
+                         " notification(s) still to deliver; it is kept until they are "
+                         "delivered or given up");
+  }
+  remove_case_rows(t, id);
   return {};
 }
 

@@ -53,7 +53,9 @@ Instant from_local(LocalTime local, const date::time_zone* zone) {
   // `first` is the only period for a unique reading, the earlier offset in an overlap, and the
   // period before the gap for a skipped reading: the one rule covers all three.
   const date::local_info info = zone->get_info(local);
-  return as_instant(local) - chr::duration_cast<chr::milliseconds>(info.first.offset);
+  // In whole minutes, as offset_minutes_at counts them: with the seconds of a local mean time
+  // the instant would read back (to_local, format_datetime) seconds away from what was written.
+  return as_instant(local) - chr::duration_cast<chr::minutes>(info.first.offset);
 }
 
 Instant from_local_gap_to_transition(LocalTime local, const date::time_zone* zone) {

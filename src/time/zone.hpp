@@ -26,7 +26,10 @@ using LocalTime = date::local_time<std::chrono::milliseconds>;
 // `UTC`, or a link such as `Iran`). Unknown or empty name: invalid_input naming it.
 Result<const date::time_zone*> find_zone(std::string_view name);
 
-// The offset from UTC, in minutes, in force in `zone` at `at` (0 for nullptr).
+// The offset from UTC, in minutes, in force in `zone` at `at` (0 for nullptr). Offsets are whole
+// minutes throughout crmflow (as a DateTime keeps them): the seconds of an early local mean time
+// (Europe/Berlin's +00:53:28 before 1893) are dropped, here and in to_local and from_local alike,
+// so that those two stay each other's inverse.
 std::int32_t offset_minutes_at(Instant at, const date::time_zone* zone);
 
 // `at` with the offset of `zone` at that moment (offset 0 for nullptr).

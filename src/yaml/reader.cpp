@@ -10,11 +10,12 @@
 #include <yaml-cpp/parser.h>
 
 #include <array>
+#include <filesystem>
 #include <fstream>
 #include <istream>
 #include <optional>
-#include <sstream>
 #include <streambuf>
+#include <system_error>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -193,10 +194,12 @@ class TreeBuilder final : public YAML::EventHandler {
     const auto& [node, count] = found->second;
     alias_nodes_ += count;
     if (alias_nodes_ > limits_.max_alias_nodes) {
-      throw Stop{mark_of(mark), "aliases expand to more than " +
-                                    std::to_string(limits_.max_alias_nodes) +
-                                    " nodes (at alias '*" + anchor_name(anchor) +
-                                    "'); write the repeated parts out or use fewer aliases"};
+      throw Stop{
+          mark_of(mark),
+          "aliases expand to more than " + std::to_string(limits_.max_alias_nodes) +
+              " nodes (at alias '*" + anchor_name(anchor) +
+              "'), past the limit max_alias_nodes = " + std::to_string(limits_.max_alias_nodes) +
+              ": write the repeated parts out or use fewer aliases"};
     }
     add(Node(node), count, YAML::NullAnchor);
   }
@@ -280,8 +283,9 @@ class TreeBuilder final : public YAML::EventHandler {
 
   void open(NodeKind kind, const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor) {
     if (frames_.size() >= limits_.max_depth) {
-      throw Stop{mark_of(mark), "lists and mappings nest deeper than " +
-                                    std::to_string(limits_.max_depth) + " levels"};
+      throw Stop{mark_of(mark),
+                 "lists and mappings nest deeper than " + std::to_string(limits_.max_depth) +
+                     " levels (limit max_yaml_depth = " + std::to_string(limits_.max_depth) + ")"};
     }
     name_anchor(anchor);
     Frame frame;
@@ -457,14 +461,41 @@ std::optional<Document> parse(std::string_view text, std::string_view file_name,
   return *std::move(document);
 }
 
-Result<Document> parse_file(const std::filesystem::path& path, const Limits& limits) {
-  const std::string name = path.string();
+Result<std::string> read_text_file(const std::filesystem::path& path, std::size_t max_bytes) {
+  // A directory opens as a stream on Linux and reads as nothing: say what it is instead.
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error))
+    return invalid_input("cannot read: is a directory");
   std::ifstream file(path, std::ios::binary);
-  if (!file) return not_found(name + ": cannot open the file (check the path)");
-  std::ostringstream content;
-  content << file.rdbuf();
-  if (file.bad()) return unavailable(name + ": reading the file failed");
-  return parse(content.str(), name, limits);
+  if (!file) return not_found("cannot open the file: check the path and its permissions");
+  // In pieces, never more than one byte past the bound: the size a device or a pipe reports
+  // (none) says nothing about how much it will give.
+  constexpr std::size_t kPiece = std::size_t{64} * 1024;
+  std::string text;
+  while (file && text.size() <= max_bytes) {
+    const std::size_t room = max_bytes - text.size();
+    const std::size_t want = room >= kPiece ? kPiece : room + 1;
+    const std::size_t had = text.size();
+    text.resize(had + want);
+    file.read(text.data() + had, static_cast<std::streamsize>(want));
+    text.resize(had + static_cast<std::size_t>(file.gcount()));
+  }
+  if (file.bad()) return unavailable("cannot read the file");
+  if (text.size() > max_bytes) {
+    return invalid_input("the file holds more than " + std::to_string(max_bytes) +
+                         " bytes, more than any file crmflow reads should: check the path");
+  }
+  return text;
+}
+
+Result<Document> parse_file(const std::filesystem::path& path, const Limits& limits) {
+  Result<std::string> text = read_text_file(path, limits.max_file_bytes);
+  if (!text) {
+    Error error = std::move(text).error();
+    error.message = path.string() + ": " + error.message;
+    return error;
+  }
+  return parse(*text, path.string(), limits);
 }
 
 }  // namespace crmflow::yaml

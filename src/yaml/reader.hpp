@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -30,6 +31,10 @@
 
 namespace crmflow::yaml {
 
+// Far more than any definition, calendar, channel, users or scenario file a person writes;
+// small enough that a path to a device that never ends or to a huge file costs bounded memory.
+inline constexpr std::size_t kMaxFileBytes = 64 * 1024 * 1024;
+
 struct Limits {
   // Nodes that aliases may bring in over the whole document: each use of an alias costs the
   // number of nodes under its anchor (an alias to a mapping of 3 scalars costs 7: the mapping,
@@ -37,6 +42,8 @@ struct Limits {
   std::size_t max_alias_nodes = 10'000;
   // How deep sequences and mappings may nest.
   std::size_t max_depth = 256;
+  // parse_file: files larger than this are not read (a path to /dev/zero must not fill memory).
+  std::size_t max_file_bytes = kMaxFileBytes;
 };
 
 // Reads one YAML document. `file_name` is only used in messages and marks.
@@ -52,9 +59,15 @@ Result<Document> parse(std::string_view text, std::string_view file_name,
 std::optional<Document> parse(std::string_view text, std::string_view file_name,
                               std::vector<Diagnostic>& problems, const Limits& limits = {});
 
-// Reads a file and parses it, naming it in messages as `path` was given.
-// Errors: not_found when the file cannot be opened, unavailable when reading fails, and every
-// error of parse().
+// The bytes of the file at `path`, read in pieces, at most max_bytes + 1 of them.
+// Errors: not_found when the file cannot be opened, unavailable when reading fails,
+// invalid_input for a directory or a file of more than `max_bytes` bytes. The messages do not name
+// the file: the caller does.
+Result<std::string> read_text_file(const std::filesystem::path& path,
+                                   std::size_t max_bytes = kMaxFileBytes);
+
+// Reads a file (read_text_file, Limits::max_file_bytes) and parses it, naming it in messages as
+// `path` was given. Errors: those of read_text_file and of parse().
 Result<Document> parse_file(const std::filesystem::path& path, const Limits& limits = {});
 
 }  // namespace crmflow::yaml

@@ -66,6 +66,14 @@ const std::vector<CommandSpec>& specs() {
       {"history", "crmflow history CASE", 1, 1, {}},
       {"report", "crmflow report [--process P] [--since DATETIME]", 0, 0,
        {{"process", true, false}, {"since", true, false}}},
+      {"archive",
+       "crmflow archive (--ended-before DATETIME | --older-than DURATION) --to FILE.jsonl "
+       "[--limit N]",
+       0, 0,
+       {{"ended-before", true, false},
+        {"older-than", true, false},
+        {"to", true, false},
+        {"limit", true, false}}},
   };
   return kSpecs;
 }
@@ -87,7 +95,7 @@ int run_command(const Arguments& args) {
       {"cancel", run_cancel},   {"retry", run_retry},     {"tick", run_tick},
       {"run", run_run},
       {"cases", run_cases},     {"show", run_show},       {"history", run_history},
-      {"report", run_report},
+      {"report", run_report},   {"archive", run_archive},
   };
   for (const auto& [name, runner] : kStoreCommands) {
     if (args.command() == name) return runner(args);

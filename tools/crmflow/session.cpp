@@ -150,8 +150,10 @@ Result<HandlersOutcome> read_handlers_option(const Arguments& args) {
 }
 
 // What the engine did on its own (a job set aside, a notification given up) goes to stderr, so
-// that `tick` and `run` show it and scripts reading stdout are not disturbed.
+// that `tick` and `run` show it and scripts reading stdout are not disturbed. A refused task
+// operation is the command's own refusal: its one `crmflow: error:` line says it (spec/cli.md).
 void print_log(const LogRecord& record) {
+  if (record.event == "refused") return;
   fmt::print(stderr, "crmflow: {}: {}\n", to_string(record.level), record.message);
 }
 

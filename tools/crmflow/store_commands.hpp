@@ -22,6 +22,8 @@ int run_retry(const Arguments& args);
 int run_tick(const Arguments& args);
 // Stays up firing what is due until SIGINT/SIGTERM (cmd_run.cpp, crmflow::Runner).
 int run_run(const Arguments& args);
+// History retention: exports ended cases to a JSON-lines file, then removes them (cmd_archive.cpp).
+int run_archive(const Arguments& args);
 
 // Reading them (cmd_tasks.cpp, cmd_cases.cpp, cmd_show.cpp, cmd_history.cpp, cmd_report.cpp).
 int run_tasks(const Arguments& args);

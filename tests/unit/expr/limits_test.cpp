@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "expr/template.hpp"
 #include "support.hpp"
 #include "value/utf8.hpp"
 
@@ -17,7 +18,7 @@ TEST_CASE("texts longer than the limit are refused", "[expr][limits]") {
   ParseLimits limits{.max_text_bytes = 10};
   ParseError e = parse_error("1 + 2 + 3 + 4", limits);
   CHECK(e.column == 1);
-  CHECK_THAT(e.message, Catch::Contains("limit max_text_bytes"));
+  CHECK_THAT(e.message, Catch::Contains("limit max_expression_bytes = 10"));
   CHECK(Expression::compile("1 + 2", limits).ok());
 }
 
@@ -28,7 +29,8 @@ TEST_CASE("deep nesting is refused without overflowing the stack", "[expr][limit
     for (int i = 0; i < 100'000; ++i) text += open;
     text += "1";
     ParseError e = parse_error(text, ParseLimits{.max_text_bytes = 10'000'000});
-    CHECK_THAT(e.message, Catch::Contains("nests deeper than 200 levels (limit max_depth)"));
+    CHECK_THAT(e.message,
+               Catch::Contains("nests deeper than 200 levels (limit max_expression_depth = 200)"));
   }
   std::string fine;
   for (int i = 0; i < 150; ++i) fine += "(";
@@ -168,6 +170,31 @@ TEST_CASE("random token soup never crashes the compiler or the evaluator", "[exp
     }
   }
   CHECK(compiled > 300);  // the soup must reach the evaluator often enough to test it
+}
+
+TEST_CASE("a template's text is bound by max_output_bytes", "[expr][limits][template]") {
+  const Value vars = Value::Object{{"name", Value{std::string(100, 'x')}}};
+  ValueScope scope{vars};
+  auto t = Template::compile("Dear {{ name }}, {{ name }}");
+  REQUIRE(t.ok());
+  Context ctx;
+  ctx.limits.max_output_bytes = 207;  // "Dear " + 100 + ", " + 100 is 207 bytes
+  REQUIRE(t->render(scope, ctx).ok());
+  CHECK(t->render(scope, ctx)->text.size() == 207);
+  ctx.limits.max_output_bytes = 206;
+  auto refused = t->render(scope, ctx);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::invalid_input);
+  CHECK(refused.error().message ==
+        "the template's text grew beyond 206 bytes (limit max_output_bytes = 206)");
+  // The smaller of the two bounds counts, named as it is.
+  ctx.limits.max_output_bytes = 1000;
+  ctx.limits.max_string_bytes = 50;
+  auto strings = t->render(scope, ctx);
+  REQUIRE_FALSE(strings.ok());
+  CHECK_THAT(strings.error().message, Catch::Contains("(limit max_string_bytes = 50)"));
+  // The default is 1 MiB.
+  CHECK(EvalLimits{}.max_output_bytes == 1024 * 1024);
 }
 
 }  // namespace

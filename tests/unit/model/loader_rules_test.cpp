@@ -372,7 +372,9 @@ TEST_CASE("limits: size and step count", "[loader][rules]") {
                     "\"\nsteps: [{id: a, type: user}]\n";
   const auto outcome = crmflow::load_process(big, "big.yaml");
   REQUIRE(outcome.diagnostics.size() == 1);
-  CHECK(outcome.diagnostics[0].line == 0);
+  // At the first byte past the limit.
+  CHECK(outcome.diagnostics[0].line == 2);
+  CHECK(outcome.diagnostics[0].column == 4 * 1024 * 1024 - 11 + 1);
   CHECK_THAT(outcome.diagnostics[0].message, Catch::Matchers::Contains("the limit is 4.0 MiB"));
 
   std::string many = "process: p\nsteps:\n";

@@ -62,6 +62,13 @@ class ForwardingStore : public Store {
   }
   Result<std::vector<HistoryEvent>> history(CaseId id) override { return inner_.history(id); }
   Status commit(const CaseChange& change) override { return inner_.commit(change); }
+  Result<std::vector<CaseId>> ended_cases(Instant ended_before, CaseId after,
+                                          std::size_t limit) override {
+    return inner_.ended_cases(ended_before, after, limit);
+  }
+  Status remove_ended_case(CaseId id, Instant ended_before) override {
+    return inner_.remove_ended_case(id, ended_before);
+  }
 
  private:
   Store& inner_;

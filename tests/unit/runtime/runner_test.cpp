@@ -304,6 +304,68 @@ TEST_CASE("run() refuses options it cannot honour", "[runner]") {
   refused(RunnerOptions{.recheck_interval = -1ms}, "recheck_interval must be positive");
   refused(RunnerOptions{.retry_delay = 0ms}, "retry_delay must be positive");
   refused(RunnerOptions{.stop_signals = {-3}}, "stop_signals: -3 cannot be handled");
+  const ArchiveSink sink = [](const ArchivedCase&) { return Status{}; };
+  refused(RunnerOptions{.retention = {.sink = sink, .interval = 0ms}},
+          "retention.interval must be positive");
+  refused(RunnerOptions{.retention = {.sink = sink, .keep_for = -1ms}},
+          "retention.keep_for must not be negative");
+}
+
+constexpr const char* kQuick = R"yaml(
+process: quick
+steps:
+  - {id: done, type: end}
+)yaml";
+
+TEST_CASE("with retention the runner archives ended cases as time passes", "[runner]") {
+  Host host;
+  host.deploy(kQuick);
+  const CaseId first = host.start("quick");
+  REQUIRE(host.status(first) == CaseStatus::completed);
+  std::mutex mutex;
+  std::vector<CaseId> archived;
+  std::atomic<std::size_t> runs{0};
+  RunnerRetention retention{.sink =
+                                [&](const ArchivedCase& c) {
+                                  std::lock_guard lock{mutex};
+                                  archived.push_back(c.id);
+                                  return Status{};
+                                },
+                            .keep_for = 0ms,
+                            .interval = 20ms,
+                            .on_archived = [&](const ArchiveOutcome& o) { runs += o.archived; }};
+  Runner runner{host.engine, RunnerOptions{.retention = retention}};
+  Running running{runner};
+  // The first run comes at once, the next ones every interval.
+  REQUIRE(eventually([&] { return runs.load() == 1; }));
+  CHECK(host.engine.get_case(first).error().code == ErrorCode::not_found);
+  const CaseId second = host.start("quick");
+  REQUIRE(eventually([&] { return runs.load() == 2; }));
+  CHECK(running.stop().ok());
+  std::lock_guard lock{mutex};
+  CHECK(archived == std::vector<CaseId>{first, second});
+}
+
+TEST_CASE("a retention run's error goes to on_error and the loop goes on", "[runner]") {
+  Host host;
+  host.deploy(kQuick);
+  const CaseId id = host.start("quick");
+  std::atomic<int> errors{0};
+  std::atomic<bool> fail{true};
+  Runner runner{host.engine,
+                RunnerOptions{.on_error = [&](const Error&) { ++errors; },
+                              .retention = {.sink = [&](const ArchivedCase&) -> Status {
+                                              if (fail) return unavailable("disk full");
+                                              return {};
+                                            },
+                                            .keep_for = 0ms,
+                                            .interval = 20ms}}};
+  Running running{runner};
+  REQUIRE(eventually([&] { return errors.load() >= 1; }));
+  CHECK(host.engine.get_case(id).ok());  // not exported: kept
+  fail = false;
+  CHECK(eventually([&] { return !host.engine.get_case(id).ok(); }));
+  CHECK(running.stop().ok());
 }
 
 bool handled(int number) {
