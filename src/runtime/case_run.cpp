@@ -33,7 +33,6 @@ CaseRun::CaseRun(const ProcessPlan& plan, CaseRecord record, const RunEnvironmen
   if (record_.state) state_ = *record_.state;
   change_.is_new = is_new;
   change_.expected_row_version = record_.row_version;
-  case_value_ = case_value(record_);
 }
 
 // ---- expressions ----------------------------------------------------------------------------
@@ -44,7 +43,7 @@ expr::Context CaseRun::context() const {
 
 Result<Value> CaseRun::evaluate(const model::ValueSource& source) const {
   if (!source.expression) return source.literal;
-  const expr::NamedScope kase{"case", case_value_};
+  const LazyCaseScope kase{record_, case_value_};
   const expr::ValueScope vars{record_.variables};
   const expr::ValueScope locals{locals_};
   const expr::ChainedScope inner{locals, vars};
@@ -53,7 +52,7 @@ Result<Value> CaseRun::evaluate(const model::ValueSource& source) const {
 }
 
 Result<bool> CaseRun::condition(const expr::Expression& expression) const {
-  const expr::NamedScope kase{"case", case_value_};
+  const LazyCaseScope kase{record_, case_value_};
   const expr::ValueScope vars{record_.variables};
   const expr::ValueScope locals{locals_};
   const expr::ChainedScope inner{locals, vars};
@@ -64,7 +63,7 @@ Result<bool> CaseRun::condition(const expr::Expression& expression) const {
 Result<std::string> CaseRun::render(const expr::Template& text,
                                     std::vector<expr::TemplateGap>* gaps) const {
   if (text.is_literal()) return text.text();
-  const expr::NamedScope kase{"case", case_value_};
+  const LazyCaseScope kase{record_, case_value_};
   const expr::ValueScope vars{record_.variables};
   const expr::ValueScope locals{locals_};
   const expr::ChainedScope inner{locals, vars};

@@ -264,7 +264,8 @@ class CaseRun {
   CaseRecord record_;
   CaseState state_;
   CaseChange change_;
-  Value case_value_;  // `case` in expressions
+  // `case` in expressions, built by LazyCaseScope when an expression first reads it.
+  mutable std::optional<Value> case_value_;
   std::vector<Token> stack_;
   std::vector<model::FlowIndex> flows_;
   std::uint32_t moved_ = 0;

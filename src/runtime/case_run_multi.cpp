@@ -162,7 +162,7 @@ Status CaseRun::finish_instance(const Token& token) {
     const Value total_value{total};
     const expr::NamedScope completed_name{"completed", completed_value};
     const expr::NamedScope total_name{"total", total_value};
-    const expr::NamedScope kase{"case", case_value_};
+    const LazyCaseScope kase{record_, case_value_};
     const expr::ValueScope locals{locals_};
     const expr::ValueScope vars{record_.variables};
     const expr::ChainedScope counts{completed_name, total_name};

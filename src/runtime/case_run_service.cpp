@@ -8,6 +8,7 @@
 #include "expr/scope.hpp"
 #include "runtime/bounds.hpp"
 #include "runtime/case_run.hpp"
+#include "runtime/case_scope.hpp"
 #include "runtime/variables.hpp"
 #include "time/arithmetic.hpp"
 
@@ -33,7 +34,7 @@ Result<Value> CaseRun::evaluate_with(const model::ValueSource& source, std::stri
                                      const Value& value) const {
   if (!source.expression) return source.literal;
   const expr::NamedScope bound{name, value};
-  const expr::NamedScope kase{"case", case_value_};
+  const LazyCaseScope kase{record_, case_value_};
   const expr::ValueScope locals{locals_};
   const expr::ValueScope vars{record_.variables};
   const expr::ChainedScope own{locals, vars};
