@@ -122,6 +122,11 @@ struct EngineOptions {
   // The business calendars processes name (`calendar:`); nullptr: none. Must outlive the engine.
   const Calendars* calendars = nullptr;
   EngineLimits limits{};
+  // The bounds a definition read back from the store is loaded again with (a SQLite store keeps
+  // a definition's canonical text, not its compiled form). Give the same limits the host loads
+  // new definitions with (LoadOptions::limits), or a definition deployed under raised limits
+  // would not load again after a restart.
+  DefinitionLimits definition_limits{};
 };
 
 // What one run_due call did, for hosts that report the two apart.

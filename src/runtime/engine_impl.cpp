@@ -24,7 +24,8 @@ Result<std::shared_ptr<const ProcessPlan>> EngineCore::plan(std::string_view pro
   if (process == nullptr) {
     // A record read from disk: load the definition again from its canonical text.
     LoadOutcome outcome =
-        load_process((*record)->canonical, fmt::format("{} version {}", process_id, version));
+        load_process((*record)->canonical, fmt::format("{} version {}", process_id, version),
+                     LoadOptions{.calendars = std::nullopt, .limits = options_.definition_limits});
     if (!outcome.ok()) {
       return internal_error(fmt::format(
           "process '{}' version {} is stored but no longer loads: {}", process_id, version,
