@@ -26,11 +26,13 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "crmflow/calendar.hpp"
@@ -40,6 +42,7 @@
 #include "crmflow/engine.hpp"
 #include "crmflow/memory_store.hpp"
 #include "crmflow/process.hpp"
+#include "crmflow/runner.hpp"
 #include "crmflow/sqlite_store.hpp"
 
 #ifndef CRMFLOW_BENCH_EXAMPLES_DIR
@@ -543,6 +546,102 @@ Outcome run_timers(crmflow::Store& store, const Config& cfg) {
   return out;
 }
 
+// The runner's lateness: N cases wait on timers due at moments spread evenly over a window that
+// opens a second after they are all started (so all N are pending when the first comes due); a
+// Runner on the wall clock fires them. Each timer leads to a `send` step whose notification
+// reaches the engine's Notifier right after the firing call commits: the time from the timer's
+// due moment to that call is the delay (p50/p99). seconds: from the first due moment to the
+// last firing; cases_per_s: timers fired a second over that span.
+constexpr std::string_view kRunnerTimer = R"(process: bench-runner
+variables:
+  due: {type: datetime, required: true}
+steps:
+  - {id: wait, type: wait, timer: {date: "= due"}}
+  - {id: fired, type: send, notify: [{channel: sms, to: "bench", text: "fired"}]}
+  - {id: done, type: end}
+)";
+
+class DelayNotifier final : public crmflow::Notifier {
+ public:
+  void expect(crmflow::CaseId id, crmflow::Instant due) {
+    const std::lock_guard lock{mutex_};
+    due_[id] = due;
+  }
+  void queued(const crmflow::Notification& n) override {
+    // The wall clock at full resolution (an Instant counts milliseconds).
+    const auto now = std::chrono::system_clock::now();
+    const std::lock_guard lock{mutex_};
+    const auto found = due_.find(n.case_id);
+    if (found == due_.end()) return;
+    delays_.add(std::chrono::duration_cast<std::chrono::nanoseconds>(now - found->second));
+    last_ = std::max(last_, std::chrono::time_point_cast<crmflow::Instant::duration>(now));
+    ++fired_;
+  }
+  std::uint64_t fired() const {
+    const std::lock_guard lock{mutex_};
+    return fired_;
+  }
+  Histogram delays() const {
+    const std::lock_guard lock{mutex_};
+    return delays_;
+  }
+  crmflow::Instant last() const {
+    const std::lock_guard lock{mutex_};
+    return last_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<crmflow::CaseId, crmflow::Instant> due_;
+  Histogram delays_;
+  crmflow::Instant last_{};
+  std::uint64_t fired_ = 0;
+};
+
+Outcome run_runner_delay(crmflow::Store& store, const Config& cfg) {
+  const auto window = cfg.smoke ? std::chrono::milliseconds{300} : std::chrono::milliseconds{10'000};
+  crmflow::MemoryDirectory directory;
+  DelayNotifier notifier;
+  crmflow::Engine engine{store, {.directory = &directory, .notifier = &notifier}};
+  must(engine.deploy(load(kRunnerTimer, "runner.yaml")), "deploy");
+  // The window opens once every case is started (about 0.5 ms a start on SQLite with
+  // synchronous=NORMAL, much less in memory); if starting takes longer, the first delays
+  // include the overrun, and a line on stderr says so.
+  const crmflow::Instant open = crmflow::SystemClock::instance().now() +
+                                std::chrono::milliseconds{1'000} +
+                                std::chrono::milliseconds{cfg.cases / 2};
+  for (std::uint64_t i = 0; i < cfg.cases; ++i) {
+    const crmflow::Instant due =
+        open + std::chrono::duration_cast<crmflow::Instant::duration>(
+                   window * static_cast<double>(i) / static_cast<double>(cfg.cases));
+    auto id = engine.start("bench-runner",
+                           {.vars = crmflow::Value{{"due", crmflow::DateTime{due, 0}}}});
+    if (!id) die("start", id.error());
+    notifier.expect(*id, due);
+  }
+  if (crmflow::SystemClock::instance().now() >= open) {
+    std::cerr << "crmflow-bench: runner-delay: starting the cases took past the window's opening; "
+                 "the first delays include it\n";
+  }
+  crmflow::Runner runner{engine, {.workers = 1}};
+  crmflow::Status ran;
+  std::thread loop{[&] { ran = runner.run(); }};
+  const auto give_up = std::chrono::steady_clock::now() + window + std::chrono::seconds{60};
+  while (notifier.fired() < cfg.cases && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  runner.stop();
+  loop.join();
+  if (!ran) die("runner", ran.error());
+  if (notifier.fired() != cfg.cases) die("not every timer fired under the runner");
+  Outcome out;
+  out.cases = cfg.cases;
+  out.seconds = std::chrono::duration<double>(notifier.last() - open).count();
+  out.transitions = cfg.cases * 3;
+  out.latency = notifier.delays();
+  return out;
+}
+
 // N open tasks over 10,000 users and 100 groups (user u is in group u % 100); half the tasks are
 // assigned to a user, half offered to a group. Then 1,000 worklist pages (50 tasks) of users
 // drawn at random. seconds/cases_per_s: starting the N cases; p50/p99: one worklist page.
@@ -611,7 +710,8 @@ Outcome run_footprint(crmflow::Store& store, const Config& cfg, const StoreHandl
 // ---- the command line ----
 
 const std::vector<std::string> kWorkloads = {"empty",        "usertask", "service3", "parallel",
-                                             "phone-repair", "timers",   "worklist", "footprint"};
+                                             "phone-repair", "timers",   "worklist", "footprint",
+                                             "runner-delay"};
 const std::vector<std::string> kStores = {"memory", "sqlite", "sqlite-full"};
 
 // Cases per workload and store by default: a full run takes a few minutes on two cores.
@@ -626,6 +726,7 @@ std::uint64_t default_cases(const std::string& workload, const std::string& stor
   if (workload == "timers") return memory ? 100'000 : full ? 2'000 : 20'000;
   if (workload == "worklist") return memory ? 100'000 : full ? 5'000 : 20'000;
   if (workload == "footprint") return memory ? 100'000 : full ? 2'000 : 20'000;
+  if (workload == "runner-delay") return 10'000;
   return 1'000;
 }
 
@@ -633,6 +734,7 @@ void usage(std::ostream& out) {
   out << "usage: crmflow-bench [--workload NAME]... [--store memory|sqlite|sqlite-full]...\n"
          "                     [--cases N] [--json] [--smoke]\n"
          "workloads: empty usertask service3 parallel phone-repair timers worklist footprint\n"
+         "           runner-delay\n"
          "Without --workload every workload runs; without --store every store.\n"
          "--cases N: cases per run (default: per workload and store, see docs/performance.md)\n"
          "--smoke: a handful of cases per run (CI's bench.smoke)\n"
@@ -740,6 +842,8 @@ int main(int argc, char** argv) {
           out = run_timers(store, run);
         } else if (workload == "worklist") {
           out = run_worklist(store, run);
+        } else if (workload == "runner-delay") {
+          out = run_runner_delay(store, run);
         } else {
           out = run_footprint(store, run, *handle);
         }

@@ -10,7 +10,7 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "crmflow-bench --smoke --json failed (${rc}):\n${err}")
 endif()
 
-set(workloads empty usertask service3 parallel phone-repair timers worklist footprint)
+set(workloads empty usertask service3 parallel phone-repair timers worklist footprint runner-delay)
 set(stores memory sqlite sqlite-full)
 set(numbers cases seconds cases_per_s transitions_per_s p50_us p99_us peak_rss_kb)
 
