@@ -162,7 +162,8 @@ struct StartOptions {
 struct CompleteOptions {
   std::string by{};
   Value vars{};  // an object, or null: checked against the step's form
-  // Skips the assignee/candidate check (administrators). `by` is still recorded.
+  // Skips the assignee/candidate check (administrators). `by` is still required (not_authorized
+  // when empty) and recorded: task_completed carries {"admin_override": true}.
   bool admin_override = false;
 };
 
